@@ -1,0 +1,430 @@
+// The shared heap: one SharedArrayBuffer holding every exchangeable object of the system, the
+// registry describing each allocation, the type table, and the trusted operations that change
+// ownership. This is trusted code; every operation validates its caller's claim (owner and
+// generation) before it touches memory, and reports violations as HeapError, never silently.
+
+import { SizeClassAllocator, SLAB_SIZE } from './allocator.ts';
+import { Registry } from './registry.ts';
+import { FREE, KERNEL, PARENT, MIN_DOMAIN_ID, ownerName } from './owners.ts';
+import { HeapError } from './errors.ts';
+
+/** What the heap must know of a type to drop it: which byte offsets hold nested references. */
+export interface TypeInfo {
+  readonly typeId: number;
+  readonly canonical: string;
+  readonly refOffsets: readonly number[];
+}
+
+export interface HeapOptions {
+  /** Bytes of the data buffer (DMA memory for the devices). Default 64 MiB. */
+  size?: number;
+  /** Maximum number of live objects. Default 256 Ki. */
+  maxObjects?: number;
+}
+
+export interface OwnerStats {
+  objects: number;
+  bytes: number;
+}
+
+interface Account extends OwnerStats {
+  head: number;
+  quota: number;
+}
+
+export const NO_QUOTA = Number.POSITIVE_INFINITY;
+
+export class SharedHeap {
+  /** The data: every object's bytes, and the memory devices DMA into. */
+  readonly buffer: SharedArrayBuffer;
+  readonly registry: Registry;
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  private readonly allocator: SizeClassAllocator;
+  private readonly types = new Map<number, TypeInfo>();
+  private readonly accounts = new Map<number, Account>();
+  /** Violations detected and refused (double frees, stale handles, corrupt nested references). */
+  readonly violations = { doubleFree: 0, useAfterFree: 0, corruptRef: 0 };
+
+  constructor(options: HeapOptions = {}) {
+    const size = options.size ?? 64 * 1024 * 1024;
+    if (!Number.isSafeInteger(size) || size < 2 * SLAB_SIZE || size % SLAB_SIZE !== 0) {
+      throw new RangeError(`heap size must be a multiple of ${SLAB_SIZE} bytes and at least ${2 * SLAB_SIZE}`);
+    }
+    if (size > 2 ** 32) throw new RangeError('heap size is limited to 4 GiB (offsets are u32)');
+    this.buffer = new SharedArrayBuffer(size);
+    this.u8 = new Uint8Array(this.buffer);
+    this.u32 = new Uint32Array(this.buffer);
+    this.allocator = new SizeClassAllocator(size);
+    this.registry = new Registry(options.maxObjects ?? 256 * 1024);
+  }
+
+  // ---- types ----------------------------------------------------------------------------------
+
+  /** Registers a type's drop information; idempotent, and refuses two structures with one id. */
+  registerType(info: TypeInfo): void {
+    const known = this.types.get(info.typeId);
+    if (known) {
+      if (known.canonical !== info.canonical) {
+        throw new HeapError('BAD_TYPE', `type id ${info.typeId} is already registered for ${known.canonical}, not ${info.canonical}`);
+      }
+      return;
+    }
+    for (const off of info.refOffsets) {
+      if (!Number.isSafeInteger(off) || off < 0 || off % 4 !== 0) throw new HeapError('BAD_TYPE', `bad nested reference offset ${off}`);
+    }
+    this.types.set(info.typeId, Object.freeze({ typeId: info.typeId, canonical: info.canonical, refOffsets: Object.freeze([...info.refOffsets]) }));
+  }
+
+  typeInfo(typeId: number): TypeInfo | undefined {
+    return this.types.get(typeId);
+  }
+
+  // ---- accounts -------------------------------------------------------------------------------
+
+  private account(owner: number): Account {
+    let a = this.accounts.get(owner);
+    if (!a) {
+      if (owner !== KERNEL && !(Number.isSafeInteger(owner) && owner >= MIN_DOMAIN_ID)) {
+        throw new HeapError('BAD_OWNER', `${ownerName(owner)} cannot own a root object`);
+      }
+      a = { head: 0, objects: 0, bytes: 0, quota: NO_QUOTA };
+      this.accounts.set(owner, a);
+    }
+    return a;
+  }
+
+  /** Limits the bytes of root and nested objects a domain may hold; NO_QUOTA lifts the limit. */
+  setQuota(owner: number, bytes: number): void {
+    this.account(owner).quota = bytes;
+  }
+
+  /** Objects and bytes an owner holds: its roots and everything nested in them. */
+  stats(owner: number): OwnerStats {
+    const a = this.accounts.get(owner);
+    return { objects: a?.objects ?? 0, bytes: a?.bytes ?? 0 };
+  }
+
+  /** Every owner with live roots, and the totals of the whole heap. */
+  totals(): { objects: number; bytes: number; owners: Map<number, OwnerStats> } {
+    const owners = new Map<number, OwnerStats>();
+    for (const [owner, a] of this.accounts) if (a.objects > 0) owners.set(owner, { objects: a.objects, bytes: a.bytes });
+    return { objects: this.registry.slotsInUse, bytes: this.liveBytes, owners };
+  }
+
+  private liveBytes = 0;
+
+  // ---- allocation -----------------------------------------------------------------------------
+
+  /** Allocates a zeroed object of `size` bytes for `owner` and returns its registry slot. */
+  alloc(owner: number, typeId: number, size: number): number {
+    if (!this.types.has(typeId)) throw new HeapError('BAD_TYPE', `type id ${typeId} is not registered`);
+    if (!Number.isSafeInteger(size) || size < 0) throw new HeapError('BAD_SIZE', `cannot allocate ${String(size)} bytes`);
+    const acct = this.account(owner);
+    if (acct.bytes + size > acct.quota) {
+      throw new HeapError('QUOTA_EXCEEDED', `${ownerName(owner)} would exceed its shared-heap quota of ${acct.quota} bytes (holds ${acct.bytes}, asked for ${size})`);
+    }
+    const r = this.registry;
+    const slot = r.takeSlot();
+    if (slot === 0) throw new HeapError('REGISTRY_FULL', `shared heap registry is full (${r.capacity - 1} live objects)`);
+    const offset = this.allocator.alloc(size);
+    if (offset < 0) {
+      r.returnSlot(slot);
+      throw new HeapError('HEAP_EXHAUSTED', `shared heap exhausted: no block for ${size} bytes (${this.allocator.freeBytes} bytes free, fragmented or too small)`);
+    }
+    this.u8.fill(0, offset, offset + size);
+    r.owner[slot] = owner;
+    r.borrows[slot] = 0;
+    r.typeId[slot] = typeId;
+    r.offset[slot] = offset;
+    r.size[slot] = size;
+    r.treeObjects[slot] = 1;
+    r.treeBytes[slot] = size;
+    this.link(acct, slot);
+    acct.objects++;
+    acct.bytes += size;
+    this.liveBytes += size;
+    return slot;
+  }
+
+  /** Frees a root object owned by `owner`, and everything nested in it. */
+  free(owner: number, slot: number, gen: number): void {
+    this.checkRoot(owner, slot, gen, 'free');
+    if (this.registry.borrows[slot] !== 0) throw new HeapError('BORROWED', `cannot free slot ${slot}: it is borrowed`);
+    this.unlinkRoot(owner, slot);
+    this.drop(slot);
+  }
+
+  /** Frees every root `owner` holds (and their nested objects), whatever their borrow state. */
+  reclaim(owner: number): OwnerStats {
+    const acct = this.accounts.get(owner);
+    if (!acct) return { objects: 0, bytes: 0 };
+    const freed = { objects: acct.objects, bytes: acct.bytes };
+    while (acct.head !== 0) {
+      const slot = acct.head;
+      this.unlink(acct, slot);
+      this.drop(slot);
+    }
+    acct.objects = 0;
+    acct.bytes = 0;
+    if (owner !== KERNEL) this.accounts.delete(owner);
+    return freed;
+  }
+
+  // ---- ownership ------------------------------------------------------------------------------
+
+  /** Moves a root from one owner to another; returns the new generation (old handles go stale). */
+  move(slot: number, gen: number, from: number, to: number): number {
+    this.checkRoot(from, slot, gen, 'move');
+    const r = this.registry;
+    if (r.borrows[slot] !== 0) throw new HeapError('BORROWED', `cannot move slot ${slot}: it is borrowed`);
+    const bytes = r.treeBytes[slot]!, objects = r.treeObjects[slot]!;
+    const dst = this.account(to);
+    if (dst.bytes + bytes > dst.quota) throw new HeapError('QUOTA_EXCEEDED', `${ownerName(to)} would exceed its shared-heap quota receiving ${bytes} bytes`);
+    const src = this.accounts.get(from)!;
+    this.unlink(src, slot);
+    src.objects -= objects;
+    src.bytes -= bytes;
+    r.owner[slot] = to;
+    this.link(dst, slot);
+    dst.objects += objects;
+    dst.bytes += bytes;
+    return (r.gen[slot] = (r.gen[slot]! + 1) >>> 0);
+  }
+
+  /** Counts a borrow of a root; the object cannot move or be freed until {@link unborrow}. */
+  borrow(owner: number, slot: number, gen: number): void {
+    this.checkRoot(owner, slot, gen, 'borrow');
+    this.registry.borrows[slot]!++;
+  }
+
+  unborrow(slot: number, gen: number): void {
+    const r = this.registry;
+    // The object may have been reclaimed with its crashed owner while borrowed: nothing to do.
+    if (r.gen[slot] !== gen || r.owner[slot] === FREE) return;
+    if (r.borrows[slot]! <= 0) throw new HeapError('NOT_BORROWED', `slot ${slot} is not borrowed`);
+    r.borrows[slot]!--;
+  }
+
+  /**
+   * Moves root `child` into the empty nested-reference field at byte `refOffset` of root
+   * `parent`, both owned by `owner`. The child becomes PARENT-owned; returns its new generation.
+   */
+  putRef(owner: number, parent: number, parentGen: number, refOffset: number, child: number, childGen: number): number {
+    this.checkRoot(owner, parent, parentGen, 'store into');
+    this.checkRoot(owner, child, childGen, 'store');
+    if (parent === child) throw new HeapError('BAD_REF', 'an object cannot be nested inside itself');
+    const r = this.registry;
+    if (r.borrows[child] !== 0) throw new HeapError('BORROWED', `cannot store slot ${child}: it is borrowed`);
+    const word = this.refWord(parent, refOffset);
+    if (this.u32[word] !== 0) throw new HeapError('REF_OCCUPIED', `nested reference at offset ${refOffset} of slot ${parent} is not empty; take it first`);
+    this.unlink(this.accounts.get(owner)!, child);
+    // The owner is still charged for the child, now through the parent's tree.
+    r.treeObjects[parent] = r.treeObjects[parent]! + r.treeObjects[child]!;
+    r.treeBytes[parent] = r.treeBytes[parent]! + r.treeBytes[child]!;
+    r.owner[child] = PARENT;
+    const newGen = (r.gen[child] = (r.gen[child]! + 1) >>> 0);
+    this.u32[word] = child;
+    this.u32[word + 1] = newGen;
+    return newGen;
+  }
+
+  /**
+   * Takes the object out of the nested-reference field at `refOffset` of root `parent`; it
+   * becomes a root of `owner`. Returns its slot (0 when the field was empty).
+   */
+  takeRef(owner: number, parent: number, parentGen: number, refOffset: number): number {
+    this.checkRoot(owner, parent, parentGen, 'take from');
+    const word = this.refWord(parent, refOffset);
+    const child = this.u32[word]!;
+    if (child === 0) return 0;
+    const r = this.registry;
+    if (!this.validNested(child, this.u32[word + 1]!)) {
+      this.violations.corruptRef++;
+      throw new HeapError('BAD_REF', `nested reference at offset ${refOffset} of slot ${parent} is corrupt`);
+    }
+    this.u32[word] = 0;
+    this.u32[word + 1] = 0;
+    r.treeObjects[parent] = r.treeObjects[parent]! - r.treeObjects[child]!;
+    r.treeBytes[parent] = r.treeBytes[parent]! - r.treeBytes[child]!;
+    r.owner[child] = owner;
+    r.gen[child] = (r.gen[child]! + 1) >>> 0;
+    this.link(this.accounts.get(owner)!, child);
+    return child;
+  }
+
+  // ---- inspection -----------------------------------------------------------------------------
+
+  /** True when (slot, gen) names a live root owned by `owner`. */
+  isLiveRoot(owner: number, slot: number, gen: number): boolean {
+    const r = this.registry;
+    return slot > 0 && slot < r.capacity && r.owner[slot] === owner && r.gen[slot] === gen;
+  }
+
+  get freeBytes(): number {
+    return this.allocator.freeBytes;
+  }
+
+  /**
+   * Full consistency check (for tests and debugging): every live object is reachable exactly
+   * once, from its owner's root list or from one parent's nested reference; accounts match;
+   * blocks do not overlap. Returns a list of problems, empty when consistent.
+   */
+  audit(): string[] {
+    const problems: string[] = [];
+    const r = this.registry;
+    const seen = new Uint8Array(r.capacity);
+    const stack: number[] = [];
+    for (const [owner, acct] of this.accounts) {
+      let objects = 0, bytes = 0, prev = 0;
+      for (let s = acct.head; s !== 0; s = r.next[s]!) {
+        if (seen[s]) { problems.push(`slot ${s} reachable twice`); break; }
+        seen[s] = 1;
+        if (r.owner[s] !== owner) problems.push(`slot ${s} is on ${ownerName(owner)}'s list but owned by ${ownerName(r.owner[s]!)}`);
+        if (r.prev[s] !== prev) problems.push(`slot ${s} has a broken prev link`);
+        prev = s;
+        objects += r.treeObjects[s]!;
+        bytes += r.treeBytes[s]!;
+        stack.push(s);
+      }
+      if (objects !== acct.objects || bytes !== acct.bytes) {
+        problems.push(`${ownerName(owner)} accounts ${acct.objects} objects / ${acct.bytes} bytes, holds ${objects} / ${bytes}`);
+      }
+    }
+    const roots = [...stack];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      const info = this.types.get(r.typeId[s]!);
+      if (!info) { problems.push(`slot ${s} has unknown type ${r.typeId[s]}`); continue; }
+      for (const off of info.refOffsets) {
+        const word = (r.offset[s]! + off) >>> 2;
+        const c = this.u32[word]!;
+        if (c === 0) continue;
+        if (!this.validNested(c, this.u32[word + 1]!)) { problems.push(`slot ${s} holds a corrupt reference to ${c}`); continue; }
+        if (seen[c]) { problems.push(`slot ${c} reachable twice`); continue; }
+        seen[c] = 1;
+        stack.push(c);
+      }
+    }
+    for (const root of roots) {
+      const [objects, bytes] = this.measureTree(root);
+      if (objects !== r.treeObjects[root] || bytes !== r.treeBytes[root]) {
+        problems.push(`root ${root} records a tree of ${r.treeObjects[root]} objects / ${r.treeBytes[root]} bytes, holds ${objects} / ${bytes}`);
+      }
+    }
+    const blocks: [number, number][] = [];
+    let live = 0;
+    for (let s = 1; s < r.capacity; s++) {
+      if (r.owner[s] === FREE) continue;
+      live++;
+      if (!seen[s]) problems.push(`slot ${s} (${ownerName(r.owner[s]!)}) is unreachable: leaked`);
+      blocks.push([r.offset[s]!, r.size[s]!]);
+    }
+    if (live !== r.slotsInUse) problems.push(`registry counts ${r.slotsInUse} slots in use, found ${live}`);
+    blocks.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < blocks.length; i++) {
+      const [o0, s0] = blocks[i - 1]!;
+      if (o0 + Math.max(s0, 1) > blocks[i]![0]) problems.push(`blocks at ${o0} and ${blocks[i]![0]} overlap`);
+    }
+    return problems;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private checkRoot(owner: number, slot: number, gen: number, what: string): void {
+    const r = this.registry;
+    if (!(slot > 0 && slot < r.capacity)) throw new HeapError('BAD_HANDLE', `cannot ${what} slot ${slot}: no such slot`);
+    if (r.gen[slot] !== gen) {
+      if (r.owner[slot] === FREE && what === 'free') {
+        this.violations.doubleFree++;
+        throw new HeapError('DOUBLE_FREE', `double free of slot ${slot}`);
+      }
+      this.violations.useAfterFree++;
+      throw new HeapError('USE_AFTER_FREE', `cannot ${what} slot ${slot}: the handle is stale (the object was moved or freed)`);
+    }
+    if (r.owner[slot] !== owner) {
+      throw new HeapError('NOT_OWNER', `cannot ${what} slot ${slot}: it belongs to ${ownerName(r.owner[slot]!)}, not ${ownerName(owner)}`);
+    }
+  }
+
+  private validNested(slot: number, gen: number): boolean {
+    const r = this.registry;
+    return slot > 0 && slot < r.capacity && r.owner[slot] === PARENT && r.gen[slot] === gen;
+  }
+
+  private refWord(slot: number, refOffset: number): number {
+    const info = this.types.get(this.registry.typeId[slot]!)!;
+    if (!info.refOffsets.includes(refOffset)) {
+      throw new HeapError('BAD_REF', `offset ${refOffset} of ${info.canonical} is not a nested reference field`);
+    }
+    return (this.registry.offset[slot]! + refOffset) >>> 2;
+  }
+
+  private measureTree(root: number): [number, number] {
+    const r = this.registry;
+    let objects = 0, bytes = 0;
+    const stack = [root];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      objects++;
+      bytes += r.size[s]!;
+      for (const off of this.types.get(r.typeId[s]!)?.refOffsets ?? []) {
+        const word = (r.offset[s]! + off) >>> 2;
+        const c = this.u32[word]!;
+        if (c !== 0 && this.validNested(c, this.u32[word + 1]!)) stack.push(c);
+      }
+    }
+    return [objects, bytes];
+  }
+
+  /** Trusted drop: frees an unlinked object and, by type id, everything nested in it. Never calls domain code. */
+  private drop(root: number): void {
+    const r = this.registry;
+    const stack = [root];
+    while (stack.length > 0) {
+      const slot = stack.pop()!;
+      const info = this.types.get(r.typeId[slot]!)!;
+      const base = r.offset[slot]!;
+      for (const off of info.refOffsets) {
+        const word = (base + off) >>> 2;
+        const child = this.u32[word]!;
+        if (child === 0) continue;
+        if (this.validNested(child, this.u32[word + 1]!)) stack.push(child);
+        else this.violations.corruptRef++;
+      }
+      const size = r.size[slot]!;
+      this.allocator.free(base, size);
+      this.liveBytes -= size;
+      r.owner[slot] = FREE;
+      r.borrows[slot] = 0;
+      r.typeId[slot] = 0;
+      r.gen[slot] = (r.gen[slot]! + 1) >>> 0;
+      r.returnSlot(slot);
+    }
+  }
+
+  private unlinkRoot(owner: number, slot: number): void {
+    const acct = this.accounts.get(owner)!;
+    this.unlink(acct, slot);
+    acct.objects -= this.registry.treeObjects[slot]!;
+    acct.bytes -= this.registry.treeBytes[slot]!;
+  }
+
+  private link(acct: Account, slot: number): void {
+    const r = this.registry;
+    r.prev[slot] = 0;
+    r.next[slot] = acct.head;
+    if (acct.head !== 0) r.prev[acct.head] = slot;
+    acct.head = slot;
+  }
+
+  private unlink(acct: Account, slot: number): void {
+    const r = this.registry;
+    const p = r.prev[slot]!, n = r.next[slot]!;
+    if (p !== 0) r.next[p] = n;
+    else acct.head = n;
+    if (n !== 0) r.prev[n] = p;
+    r.next[slot] = 0;
+    r.prev[slot] = 0;
+  }
+}

@@ -1,0 +1,95 @@
+// Type-level rules of exchangeability. A type is exchangeable when it is plain data with a
+// fixed layout: number, bigint, boolean, arrays of exchangeable types, and object types whose
+// properties are all exchangeable, with nested RRefs (optionally absent) as the only references.
+// Functions, methods, strings, symbols, null, any, unions, index signatures, optional data
+// fields and every built-in with methods (Map, Set, Date, Promise, typed arrays, Error...) are not.
+
+import type { RRefLike } from '../heap/layout.ts';
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type IsNever<T> = [T] extends [never] ? true : false;
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+// boolean is the union true | false but one primitive.
+type IsUnionNotBoolean<T> = [T] extends [boolean] ? false : true extends IsUnion<T> ? true : false;
+
+type AllTrue<T> = [T] extends [true] ? true : false;
+
+type ExchangeableField<V> =
+  IsAny<V> extends true ? false
+  : [V] extends [RRefLike<infer U>] ? IsExchangeable<U>
+  : [V] extends [RRefLike<infer U> | undefined] ? ([undefined] extends [V] ? IsExchangeable<U> : false)
+  : undefined extends V ? false
+  : IsExchangeable<V>;
+
+type ExchangeableObject<T> =
+  string extends keyof T ? false
+  : number extends keyof T ? false
+  : T extends (...args: never[]) => unknown ? false
+  : T extends abstract new (...args: never[]) => unknown ? false
+  : keyof T extends never ? false
+  : AllTrue<{ [K in keyof T]-?: K extends string ? ExchangeableField<T[K]> : false }[keyof T]>;
+
+export type IsExchangeable<T> =
+  IsAny<T> extends true ? false
+  : IsNever<T> extends true ? false
+  : IsUnionNotBoolean<T> extends true ? false
+  : [T] extends [number | bigint | boolean] ? true
+  : [T] extends [string | symbol | null | undefined | void] ? false
+  : [T] extends [readonly (infer E)[]] ? IsExchangeable<E>
+  : [T] extends [object] ? ExchangeableObject<T>
+  : false;
+
+/**
+ * The constraint of RRef<T> and the collections: plain data of a fixed shape. TypeScript forbids
+ * a constraint that refers to its own parameter, so this is the structural part of the rule;
+ * `any` (which satisfies every constraint) and unions of primitives pass it, and are left to the
+ * checker's safe-subset and exchangeable-types rules. IsExchangeable<T> is the exact predicate.
+ */
+export type Exchangeable = number | bigint | boolean | readonly Exchangeable[] | ExchangeableRecord;
+export interface ExchangeableRecord {
+  readonly [field: string]: Exchangeable | RRefLike<unknown> | undefined;
+}
+
+/** Element types of an RRefVec: one primitive type. */
+export type VecElement = number | bigint | boolean;
+
+// ---- paths into a value, for typed accessors ------------------------------------------------
+
+type Scalar = number | bigint | boolean;
+
+/** Dotted paths to every scalar field, through nested structs ("len", "hdr.src"). */
+export type ScalarPath<T, P extends string = ''> = T extends Scalar | readonly unknown[] ? never : {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends RRefLike<unknown> ? never
+    : T[K] extends Scalar ? `${P}${K}`
+    : T[K] extends readonly unknown[] ? never
+    : ScalarPath<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+/** Dotted paths to every array-of-primitives field. */
+export type ArrayPath<T, P extends string = ''> = T extends Scalar | readonly unknown[] ? never : {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends RRefLike<unknown> ? never
+    : T[K] extends readonly Scalar[] ? `${P}${K}`
+    : T[K] extends Scalar | readonly unknown[] ? never
+    : ArrayPath<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+/** Dotted paths to every nested RRef field; optional ones separately. */
+export type RefPath<T, P extends string = ''> = T extends Scalar | readonly unknown[] ? never : {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends RRefLike<unknown> ? `${P}${K}`
+    : T[K] extends Scalar | readonly unknown[] ? never
+    : RefPath<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+export type OptionalRefPath<T, P extends string = ''> = T extends Scalar | readonly unknown[] ? never : {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends RRefLike<unknown> ? (undefined extends T[K] ? `${P}${K}` : never)
+    : T[K] extends Scalar | readonly unknown[] ? never
+    : OptionalRefPath<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+/** The type at a dotted path. */
+export type At<T, P extends string> =
+  P extends `${infer K}.${infer Rest}` ? (K extends keyof T ? At<NonNullable<T[K]>, Rest> : never)
+  : P extends keyof T ? T[P] : never;
+
+export type ElementAt<T, P extends string> = At<T, P> extends readonly (infer E)[] ? E : never;
+export type RefTargetAt<T, P extends string> = NonNullable<At<T, P>> extends RRefLike<infer U> ? U : never;
