@@ -386,12 +386,16 @@ export class RRefImpl<T> extends DataHandle {
     const { v, slot } = allocate(kind, layout.size);
     const handle = new RRefImpl<Infer<L>>(token, v, slot, kind, false);
     try {
-      if (init !== undefined) initialise(handle as unknown as RRefImpl<unknown>, layout, '', init);
+      // All or nothing: data first, then every child is checked, and only then are children
+      // moved in, so a failed creation leaves the caller holding every RRef it passed.
+      const children = init === undefined ? [] : initialise(handle as unknown as RRefImpl<unknown>, layout, init);
       for (const [path, f] of Object.entries(handle.#fields.refs)) {
-        if (!f.layout.optional && handle.#refSlot(path) === 0) throw new TypeError(`RRef.new: required nested RRef '${path}' was not given`);
+        const given = children.find((c) => c.path === path);
+        if (!f.layout.optional && given === undefined) throw new TypeError(`RRef.new: required nested RRef '${path}' was not given`);
+        if (given !== undefined) checkMovable(handle, given.child, f.layout.target);
       }
+      for (const { path, child } of children) handle.#putField(handle.#ref(path).offset, handle.#ref(path).layout.target, child);
     } catch (error) {
-      // Nothing half-built stays behind; RRefs already moved in are freed with it.
       handle.drop();
       throw error;
     }
@@ -546,15 +550,18 @@ function checkMovable(container: Handle, child: Handle, target: ValueLayout): vo
   if (viewsOf(child) !== viewsOf(container)) throw new TypeError('cannot nest an RRef of another domain');
 }
 
-function initialise(h: RRefImpl<unknown>, layout: ValueLayout, path: string, init: unknown): void {
+/** Writes the data fields of `init`; returns the children to move in, not yet moved. */
+function initialise(h: RRefImpl<unknown>, layout: ValueLayout, init: unknown): { path: string; child: Handle }[] {
   const v = viewsOf(h);
   const base = live(h);
   const t = fieldTable(layout);
+  const children: { path: string; child: Handle }[] = [];
   const visit = (l: ValueLayout | { kind: 'ref' }, p: string, value: unknown): void => {
     if (value === undefined) return;
     if (l.kind === 'ref') {
       if (!(value instanceof RRefImpl)) throw new TypeError(`RRef.new: field '${p}' needs an RRef`);
-      (h as RRefImpl<Record<string, unknown>>).put(p as never, value as never);
+      if (children.some((c) => c.child === value)) throw new TypeError(`RRef.new: the same RRef was given for two fields`);
+      children.push({ path: p, child: value });
       return;
     }
     if (l.kind === 'prim') {
@@ -582,7 +589,8 @@ function initialise(h: RRefImpl<unknown>, layout: ValueLayout, path: string, ini
       if (Object.hasOwn(record, m.name)) visit(m.layout as ValueLayout | { kind: 'ref' }, p === '' ? m.name : `${p}.${m.name}`, record[m.name]);
     }
   };
-  visit(layout, path, init);
+  visit(layout, '', init);
+  return children;
 }
 
 // ---- RRefVec<T> ---------------------------------------------------------------------------------
@@ -823,11 +831,16 @@ export class RRefDequeImpl<T, N extends number = number> extends Handle {
 
 // ---- trusted glue: moving and lending handles between domains --------------------------------
 
-/** Revokes `h` and returns what the kernel needs to move its object: slot, generation, kind. */
-export function detach(h: Handle): { slot: number; gen: number; kind: HandleKind } {
+/**
+ * Hands `h`'s object to the kernel: `transfer(slot, gen)` performs the move (and may refuse it,
+ * by throwing); only when it succeeds is `h` revoked. A refused move leaves `h` usable.
+ */
+export function detach(h: Handle, transfer: (slot: number, gen: number) => void): { slot: number; kind: HandleKind } {
   liveW(h);
-  const kind = kindOf(h);
-  return { ...revoke(h), kind };
+  const { slot, gen } = identity(h);
+  transfer(slot, gen);
+  revoke(h);
+  return { slot, kind: kindOf(h) };
 }
 
 /** Mints an owned handle in `views`'s domain for a root the kernel just moved there. */
