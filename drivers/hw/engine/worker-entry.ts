@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     return -1;
   };
   parentPort?.postMessage({ type: 'ready' });
+  // A pending Atomics.waitAsync does not keep a thread's event loop alive; this timer does.
+  const keepAlive = setInterval(() => {}, 1 << 30);
 
   let idleRounds = 0;
   let sleepMs = 1;
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+  clearInterval(keepAlive);
   built.close();
   parentPort?.postMessage({ type: 'closed' });
 }
