@@ -30,6 +30,8 @@ export class SizeClassAllocator {
   private readonly slabEnd: number[] = [];
   private bump: number;
   private readonly maxClass: number;
+  /** Whether the last block handed out came from never-used memory (still zero). */
+  lastWasFresh = false;
 
   /**
    * @param capacity bytes managed, [reserved, capacity)
@@ -51,7 +53,11 @@ export class SizeClassAllocator {
     const cls = sizeClass(size);
     if (cls > this.maxClass) return -1;
     const list = this.freeLists[cls]!;
-    if (list.length > 0) return list.pop()!;
+    if (list.length > 0) {
+      this.lastWasFresh = false;
+      return list.pop()!;
+    }
+    this.lastWasFresh = true;
     const block = blockSizeOfClass(cls);
     if (block <= SLAB_MAX_BLOCK) {
       const cursor = this.slabCursor[cls]!;
@@ -93,6 +99,7 @@ export class SizeClassAllocator {
   }
 
   private split(cls: number): number {
+    this.lastWasFresh = false;
     for (let bigger = cls + 1; bigger <= this.maxClass; bigger++) {
       const list = this.freeLists[bigger]!;
       if (list.length === 0) continue;

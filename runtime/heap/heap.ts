@@ -3,7 +3,7 @@
 // ownership. This is trusted code; every operation validates its caller's claim (owner and
 // generation) before it touches memory, and reports violations as HeapError, never silently.
 
-import { SizeClassAllocator, SLAB_SIZE } from './allocator.ts';
+import { SizeClassAllocator, SLAB_SIZE, sizeClass, blockSizeOfClass } from './allocator.ts';
 import { Registry } from './registry.ts';
 import { FREE, KERNEL, PARENT, MIN_DOMAIN_ID, ownerName } from './owners.ts';
 import { HeapError } from './errors.ts';
@@ -30,7 +30,17 @@ export interface OwnerStats {
 interface Account extends OwnerStats {
   head: number;
   quota: number;
+  /**
+   * Blocks this owner freed, per size class, kept for its own next allocations: they hold only
+   * bytes the owner could already read, so handing them back uninitialised leaks nothing.
+   */
+  cache: number[][];
+  cached: number;
 }
+
+/** Blocks a domain may keep in its free cache (all classes together) before they go back to the heap. */
+const CACHE_LIMIT = 256;
+const DENSE_IDS = 1 << 16;
 
 export const NO_QUOTA = Number.POSITIVE_INFINITY;
 
@@ -43,6 +53,10 @@ export class SharedHeap {
   private readonly allocator: SizeClassAllocator;
   private readonly types = new Map<number, TypeInfo>();
   private readonly accounts = new Map<number, Account>();
+  /** The same accounts indexed by domain id, for the hot paths (a Map lookup costs ~10 ns). */
+  private readonly dense: (Account | undefined)[] = new Array<Account | undefined>(DENSE_IDS).fill(undefined);
+  /** Type of each live slot, so drop needs no lookup by type id. */
+  private readonly slotType: (TypeInfo | undefined)[];
   /** Violations detected and refused (double frees, stale handles, corrupt nested references). */
   readonly violations = { doubleFree: 0, useAfterFree: 0, corruptRef: 0 };
 
@@ -57,6 +71,7 @@ export class SharedHeap {
     this.u32 = new Uint32Array(this.buffer);
     this.allocator = new SizeClassAllocator(size);
     this.registry = new Registry(options.maxObjects ?? 256 * 1024);
+    this.slotType = new Array<TypeInfo | undefined>(this.registry.capacity).fill(undefined);
   }
 
   // ---- types ----------------------------------------------------------------------------------
@@ -82,14 +97,19 @@ export class SharedHeap {
 
   // ---- accounts -------------------------------------------------------------------------------
 
+  private lookup(owner: number): Account | undefined {
+    return owner > 0 && owner < DENSE_IDS ? this.dense[owner] : this.accounts.get(owner);
+  }
+
   private account(owner: number): Account {
-    let a = this.accounts.get(owner);
+    let a = this.lookup(owner);
     if (!a) {
       if (owner !== KERNEL && !(Number.isSafeInteger(owner) && owner >= MIN_DOMAIN_ID)) {
         throw new HeapError('BAD_OWNER', `${ownerName(owner)} cannot own a root object`);
       }
-      a = { head: 0, objects: 0, bytes: 0, quota: NO_QUOTA };
+      a = { head: 0, objects: 0, bytes: 0, quota: NO_QUOTA, cache: [], cached: 0 };
       this.accounts.set(owner, a);
+      if (owner > 0 && owner < DENSE_IDS) this.dense[owner] = a;
     }
     return a;
   }
@@ -101,7 +121,7 @@ export class SharedHeap {
 
   /** Objects and bytes an owner holds: its roots and everything nested in them. */
   stats(owner: number): OwnerStats {
-    const a = this.accounts.get(owner);
+    const a = this.lookup(owner);
     return { objects: a?.objects ?? 0, bytes: a?.bytes ?? 0 };
   }
 
@@ -116,9 +136,15 @@ export class SharedHeap {
 
   // ---- allocation -----------------------------------------------------------------------------
 
-  /** Allocates a zeroed object of `size` bytes for `owner` and returns its registry slot. */
-  alloc(owner: number, typeId: number, size: number): number {
-    if (!this.types.has(typeId)) throw new HeapError('BAD_TYPE', `type id ${typeId} is not registered`);
+  /**
+   * Allocates an object of `size` bytes for `owner` and returns its registry slot. The memory is
+   * zeroed, unless `zero` is false and the type holds no nested references: then it holds zeros
+   * or bytes `owner` itself wrote before (a block from its own free cache), never another
+   * owner's data. Zeroing shared memory costs about 0.1 ns a byte in V8; packet paths skip it.
+   */
+  alloc(owner: number, typeId: number, size: number, zero = true): number {
+    const info = this.types.get(typeId);
+    if (info === undefined) throw new HeapError('BAD_TYPE', `type id ${typeId} is not registered`);
     if (!Number.isSafeInteger(size) || size < 0) throw new HeapError('BAD_SIZE', `cannot allocate ${String(size)} bytes`);
     const acct = this.account(owner);
     if (acct.bytes + size > acct.quota) {
@@ -127,15 +153,31 @@ export class SharedHeap {
     const r = this.registry;
     const slot = r.takeSlot();
     if (slot === 0) throw new HeapError('REGISTRY_FULL', `shared heap registry is full (${r.capacity - 1} live objects)`);
-    const offset = this.allocator.alloc(size);
-    if (offset < 0) {
-      r.returnSlot(slot);
-      throw new HeapError('HEAP_EXHAUSTED', `shared heap exhausted: no block for ${size} bytes (${this.allocator.freeBytes} bytes free, fragmented or too small)`);
+    const cls = sizeClass(size);
+    const own = acct.cache[cls];
+    let offset: number;
+    let dirty = true;
+    if (own !== undefined && own.length > 0) {
+      offset = own.pop()!;
+      acct.cached--;
+      dirty = zero || info.refOffsets.length > 0;
+    } else {
+      offset = this.allocator.alloc(size);
+      if (offset < 0) {
+        this.flushCaches();
+        offset = this.allocator.alloc(size);
+      }
+      if (offset < 0) {
+        r.returnSlot(slot);
+        throw new HeapError('HEAP_EXHAUSTED', `shared heap exhausted: no block for ${size} bytes (${this.freeBytes} bytes free, fragmented or too small)`);
+      }
+      dirty = !this.allocator.lastWasFresh;
     }
-    this.u8.fill(0, offset, offset + size);
+    if (dirty) this.u8.fill(0, offset, offset + size);
     r.owner[slot] = owner;
     r.borrows[slot] = 0;
     r.typeId[slot] = typeId;
+    this.slotType[slot] = info;
     r.offset[slot] = offset;
     r.size[slot] = size;
     r.treeObjects[slot] = 1;
@@ -152,22 +194,26 @@ export class SharedHeap {
     this.checkRoot(owner, slot, gen, 'free');
     if (this.registry.borrows[slot] !== 0) throw new HeapError('BORROWED', `cannot free slot ${slot}: it is borrowed`);
     this.unlinkRoot(owner, slot);
-    this.drop(slot);
+    this.drop(slot, this.lookup(owner));
   }
 
   /** Frees every root `owner` holds (and their nested objects), whatever their borrow state. */
   reclaim(owner: number): OwnerStats {
-    const acct = this.accounts.get(owner);
+    const acct = this.lookup(owner);
     if (!acct) return { objects: 0, bytes: 0 };
     const freed = { objects: acct.objects, bytes: acct.bytes };
     while (acct.head !== 0) {
       const slot = acct.head;
       this.unlink(acct, slot);
-      this.drop(slot);
+      this.drop(slot, undefined);
     }
+    this.flushCache(acct);
     acct.objects = 0;
     acct.bytes = 0;
-    if (owner !== KERNEL) this.accounts.delete(owner);
+    if (owner !== KERNEL) {
+      this.accounts.delete(owner);
+      if (owner > 0 && owner < DENSE_IDS) this.dense[owner] = undefined;
+    }
     return freed;
   }
 
@@ -181,7 +227,7 @@ export class SharedHeap {
     const bytes = r.treeBytes[slot]!, objects = r.treeObjects[slot]!;
     const dst = this.account(to);
     if (dst.bytes + bytes > dst.quota) throw new HeapError('QUOTA_EXCEEDED', `${ownerName(to)} would exceed its shared-heap quota receiving ${bytes} bytes`);
-    const src = this.accounts.get(from)!;
+    const src = this.lookup(from)!;
     this.unlink(src, slot);
     src.objects -= objects;
     src.bytes -= bytes;
@@ -218,7 +264,7 @@ export class SharedHeap {
     if (r.borrows[child] !== 0) throw new HeapError('BORROWED', `cannot store slot ${child}: it is borrowed`);
     const word = this.refWord(parent, refOffset);
     if (this.u32[word] !== 0) throw new HeapError('REF_OCCUPIED', `nested reference at offset ${refOffset} of slot ${parent} is not empty; take it first`);
-    this.unlink(this.accounts.get(owner)!, child);
+    this.unlink(this.lookup(owner)!, child);
     // The owner is still charged for the child, now through the parent's tree.
     r.treeObjects[parent] = r.treeObjects[parent]! + r.treeObjects[child]!;
     r.treeBytes[parent] = r.treeBytes[parent]! + r.treeBytes[child]!;
@@ -249,7 +295,7 @@ export class SharedHeap {
     r.treeBytes[parent] = r.treeBytes[parent]! - r.treeBytes[child]!;
     r.owner[child] = owner;
     r.gen[child] = (r.gen[child]! + 1) >>> 0;
-    this.link(this.accounts.get(owner)!, child);
+    this.link(this.lookup(owner)!, child);
     return child;
   }
 
@@ -261,8 +307,24 @@ export class SharedHeap {
     return slot > 0 && slot < r.capacity && r.owner[slot] === owner && r.gen[slot] === gen;
   }
 
+  /** Bytes free for allocation: never used, on the heap's free lists, or in owners' free caches. */
   get freeBytes(): number {
-    return this.allocator.freeBytes;
+    let cached = 0;
+    for (const a of this.accounts.values()) a.cache.forEach((list, cls) => (cached += list.length * blockSizeOfClass(cls)));
+    return this.allocator.freeBytes + cached;
+  }
+
+  /** Returns every owner's cached free blocks to the heap (they are zeroed when next handed out). */
+  flushCaches(): void {
+    for (const a of this.accounts.values()) this.flushCache(a);
+  }
+
+  private flushCache(acct: Account): void {
+    acct.cache.forEach((list, cls) => {
+      for (const offset of list) this.allocator.free(offset, blockSizeOfClass(cls));
+      list.length = 0;
+    });
+    acct.cached = 0;
   }
 
   /**
@@ -353,7 +415,7 @@ export class SharedHeap {
   }
 
   private refWord(slot: number, refOffset: number): number {
-    const info = this.types.get(this.registry.typeId[slot]!)!;
+    const info = this.slotType[slot]!;
     if (!info.refOffsets.includes(refOffset)) {
       throw new HeapError('BAD_REF', `offset ${refOffset} of ${info.canonical} is not a nested reference field`);
     }
@@ -377,34 +439,51 @@ export class SharedHeap {
     return [objects, bytes];
   }
 
-  /** Trusted drop: frees an unlinked object and, by type id, everything nested in it. Never calls domain code. */
-  private drop(root: number): void {
+  /**
+   * Trusted drop: frees an unlinked object and, by type id, everything nested in it. Never calls
+   * domain code. Blocks go to `cacheOwner`'s free cache while it has room, else to the heap.
+   */
+  private drop(root: number, cacheOwner: Account | undefined): void {
+    if (this.slotType[root]!.refOffsets.length === 0) {
+      this.release(root, cacheOwner);
+      return;
+    }
     const r = this.registry;
     const stack = [root];
     while (stack.length > 0) {
       const slot = stack.pop()!;
-      const info = this.types.get(r.typeId[slot]!)!;
       const base = r.offset[slot]!;
-      for (const off of info.refOffsets) {
+      for (const off of this.slotType[slot]!.refOffsets) {
         const word = (base + off) >>> 2;
         const child = this.u32[word]!;
         if (child === 0) continue;
         if (this.validNested(child, this.u32[word + 1]!)) stack.push(child);
         else this.violations.corruptRef++;
       }
-      const size = r.size[slot]!;
-      this.allocator.free(base, size);
-      this.liveBytes -= size;
-      r.owner[slot] = FREE;
-      r.borrows[slot] = 0;
-      r.typeId[slot] = 0;
-      r.gen[slot] = (r.gen[slot]! + 1) >>> 0;
-      r.returnSlot(slot);
+      this.release(slot, cacheOwner);
     }
   }
 
+  /** Returns one slot and its block: to the owner's free cache while it has room, else to the heap. */
+  private release(slot: number, cacheOwner: Account | undefined): void {
+    const r = this.registry;
+    const base = r.offset[slot]!, size = r.size[slot]!;
+    if (cacheOwner !== undefined && cacheOwner.cached < CACHE_LIMIT) {
+      const cls = sizeClass(size);
+      (cacheOwner.cache[cls] ??= []).push(base);
+      cacheOwner.cached++;
+    } else this.allocator.free(base, size);
+    this.liveBytes -= size;
+    r.owner[slot] = FREE;
+    r.borrows[slot] = 0;
+    r.typeId[slot] = 0;
+    this.slotType[slot] = undefined;
+    r.gen[slot] = (r.gen[slot]! + 1) >>> 0;
+    r.returnSlot(slot);
+  }
+
   private unlinkRoot(owner: number, slot: number): void {
-    const acct = this.accounts.get(owner)!;
+    const acct = this.lookup(owner)!;
     this.unlink(acct, slot);
     acct.objects -= this.registry.treeObjects[slot]!;
     acct.bytes -= this.registry.treeBytes[slot]!;

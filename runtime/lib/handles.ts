@@ -73,13 +73,16 @@ const DEQUE_HEADER = 8;
 
 // ---- private-state accessors, bound in Handle's static block ----------------------------------
 
-let live: (h: Handle) => number;
-let liveW: (h: Handle) => number;
-let viewsOf: (h: Handle) => HeapViews;
-let revoke: (h: Handle) => { slot: number; gen: number };
-let identity: (h: Handle) => { slot: number; gen: number };
-let setGen: (h: Handle, gen: number) => void;
-let kindOf: (h: Handle) => HandleKind;
+// Assigned once, while Handle is defined; copied into consts below the class, because V8
+// inlines a call through a const binding but not through a reassignable one.
+let bindLive: (h: Handle) => number;
+let bindLiveW: (h: Handle) => number;
+let bindViewsOf: (h: Handle) => HeapViews;
+let bindRevoke: (h: Handle) => { slot: number; gen: number };
+let bindIdentity: (h: Handle) => { slot: number; gen: number };
+let bindSetGen: (h: Handle, gen: number) => void;
+let bindKindOf: (h: Handle) => HandleKind;
+let bindSizeOf: (h: Handle) => number;
 
 function stale(what: string, slot: number, revoked: boolean): HeapError {
   return revoked
@@ -110,24 +113,25 @@ export abstract class Handle {
   }
 
   static {
-    live = (h) => {
+    bindLive = (h) => {
       if (h.#v.gen[h.#slot] !== h.#gen) throw stale('this', h.#slot, h.#gen === REVOKED);
       return h.#base;
     };
-    liveW = (h) => {
+    bindLiveW = (h) => {
       if (h.#v.gen[h.#slot] !== h.#gen) throw stale('this', h.#slot, h.#gen === REVOKED);
       if (h.#readOnly) throw new HeapError('READ_ONLY', 'a borrowed RRef is read-only: it cannot be written, moved or freed');
       return h.#base;
     };
-    viewsOf = (h) => h.#v;
-    revoke = (h) => {
+    bindViewsOf = (h) => h.#v;
+    bindRevoke = (h) => {
       const id = { slot: h.#slot, gen: h.#gen };
       h.#gen = REVOKED;
       return id;
     };
-    identity = (h) => ({ slot: h.#slot, gen: h.#gen });
-    setGen = (h, gen) => { h.#gen = gen; };
-    kindOf = (h) => h.#kind;
+    bindIdentity = (h) => ({ slot: h.#slot, gen: h.#gen });
+    bindSetGen = (h, gen) => { h.#gen = gen; };
+    bindKindOf = (h) => h.#kind;
+    bindSizeOf = (h) => h.#size;
   }
 
   /** False once the handle was moved, revoked, or its object freed. */
@@ -163,6 +167,17 @@ export abstract class Handle {
   }
 }
 
+/** The handle's object base offset, after checking its generation. */
+const live = bindLive;
+/** The same, and the handle must be writable (not a borrow). */
+const liveW = bindLiveW;
+const viewsOf = bindViewsOf;
+const revoke = bindRevoke;
+const identity = bindIdentity;
+const setGen = bindSetGen;
+const kindOf = bindKindOf;
+const sizeOf = bindSizeOf;
+
 function mint<H extends Handle>(v: HeapViews, kind: HandleKind, slot: number, readOnly: boolean): H {
   switch (kind.kind) {
     case 'rref': return new RRefImpl(token, v, slot, kind, readOnly) as unknown as H;
@@ -172,11 +187,11 @@ function mint<H extends Handle>(v: HeapViews, kind: HandleKind, slot: number, re
   }
 }
 
-function allocate(kind: HandleKind, size: number): { v: HeapViews; slot: number } {
+function allocate(kind: HandleKind, size: number, zero = true): { v: HeapViews; slot: number } {
   const v = currentViews();
   const t = typeOfKind(kind);
   ensureType(v, t.typeId, t.canonical, t.refOffsets);
-  return { v, slot: v.port.alloc(t.typeId, size) };
+  return { v, slot: v.port.alloc(t.typeId, size, zero) };
 }
 
 // ---- scalar load/store with range checks ------------------------------------------------------
@@ -244,7 +259,7 @@ export abstract class DataHandle extends Handle {
   private bytesAt(offset: number, len: number, write: boolean): number {
     const base = write ? liveW(this) : live(this);
     if (!this.plainData) throw new HeapError('NOT_PLAIN_DATA', 'byte-level access is not allowed on an object with nested RRefs; use its typed accessors');
-    checkRange('byte access', offset, len, viewsOf(this).size[identity(this).slot]!);
+    checkRange('byte access', offset, len, sizeOf(this));
     return base + offset;
   }
 
@@ -400,6 +415,19 @@ export class RRefImpl<T> extends DataHandle {
       throw error;
     }
     return handle;
+  }
+
+  /**
+   * Allocates an object of a plain-data `layout` without zeroing it: it holds zeros or bytes this
+   * domain itself wrote before, never another domain's data. For buffers about to be filled
+   * entirely (DMA targets, copies), where zeroing 2 KB of shared memory would dominate the cost.
+   * Layouts with nested RRefs are always zeroed.
+   */
+  static newUninit<L extends ValueLayout>(layout: L): RRefImpl<Infer<L>> {
+    if (!isValueLayout(layout)) throw new TypeError('RRef.newUninit needs an exchangeable layout (u8..f64, bool, array, struct)');
+    const kind: HandleKind = { kind: 'rref', layout };
+    const { v, slot } = allocate(kind, layout.size, false);
+    return new RRefImpl<Infer<L>>(token, v, slot, kind, false);
   }
 
   /** The value of an RRef whose layout is a single primitive. */
@@ -618,6 +646,15 @@ export class RRefVecImpl<T> extends DataHandle {
     if (length >>> 0 !== length) throw new RangeError(`RRefVec length must be a non-negative 32-bit integer, got ${String(length)}`);
     const kind: HandleKind = { kind: 'vec', prim: elem };
     const { v, slot } = allocate(kind, length * elem.size);
+    return new RRefVecImpl(token, v, slot, kind, false);
+  }
+
+  /** Like {@link RRefVec.new}, without zeroing: zeros or this domain's own earlier bytes (see RRef.newUninit). */
+  static newUninit<K extends PrimKind>(elem: PrimLayout<K>, length: number): RRefVecImpl<PrimValue<K>> {
+    if (elem?.kind !== 'prim') throw new TypeError('RRefVec.newUninit needs a primitive layout (u8..f64, bool)');
+    if (length >>> 0 !== length) throw new RangeError(`RRefVec length must be a non-negative 32-bit integer, got ${String(length)}`);
+    const kind: HandleKind = { kind: 'vec', prim: elem };
+    const { v, slot } = allocate(kind, length * elem.size, false);
     return new RRefVecImpl(token, v, slot, kind, false);
   }
 

@@ -12,7 +12,7 @@ export interface HeapPort {
   readonly registry: SharedArrayBuffer;
   readonly registryCapacity: number;
   registerType(info: TypeInfo): void;
-  alloc(typeId: number, size: number): number;
+  alloc(typeId: number, size: number, zero: boolean): number;
   free(slot: number, gen: number): void;
   putRef(parent: number, parentGen: number, refOffset: number, child: number, childGen: number): number;
   takeRef(parent: number, parentGen: number, refOffset: number): number;
@@ -26,7 +26,7 @@ export function portFor(heap: SharedHeap, domain: number): HeapPort {
     registry: heap.registry.buffer,
     registryCapacity: heap.registry.capacity,
     registerType: (info: TypeInfo) => heap.registerType(info),
-    alloc: (typeId: number, size: number) => heap.alloc(domain, typeId, size),
+    alloc: (typeId: number, size: number, zero: boolean) => heap.alloc(domain, typeId, size, zero),
     free: (slot: number, gen: number) => heap.free(domain, slot, gen),
     putRef: (parent: number, parentGen: number, refOffset: number, child: number, childGen: number) =>
       heap.putRef(domain, parent, parentGen, refOffset, child, childGen),
