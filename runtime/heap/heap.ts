@@ -156,7 +156,7 @@ export class SharedHeap {
     const cls = sizeClass(size);
     const own = acct.cache[cls];
     let offset: number;
-    let dirty = true;
+    let dirty: boolean;
     if (own !== undefined && own.length > 0) {
       offset = own.pop()!;
       acct.cached--;
