@@ -10,11 +10,12 @@ import {
   AUTOC, AUTOC_AN_RESTART, AUTOC_LMS_MASK, AUTOC_LMS_SHIFT, buildAccessTable, CTRL, CTRL_LNK_RST, CTRL_PCIE_MASTER_DISABLE,
   CTRL_RST, DCA_RXCTRL, DCA_RXCTRL_ALIAS, DMATXCTL, DMATXCTL_TE, EEC, EICR, EICS, EIMC, EIMS, FCTRL, FCTRL_BAM, FCTRL_MPE,
   FCTRL_UPE, HLREG0, HLREG0_RXCRCSTRP, HLREG0_TXPADEN, IXGBE_BAR0_SIZE, IXGBE_DEVICE_ID_82599_SFP, IXGBE_QUEUES,
-  IXGBE_VENDOR_ID, LINKS, LINKS_UP, RAH, RAH_ALIAS, RAH_AV, RAL, RAL_ALIAS, RDBAL, RDH, RDLEN, RDRXCTL,
+  IXGBE_VENDOR_ID, LINKS, MRQC, MRQC_RSS_ENABLE, RETA, RSSRK, LINKS_UP, RAH, RAH_ALIAS, RAH_AV, RAL, RAL_ALIAS, RDBAL, RDH, RDLEN, RDRXCTL,
   RDRXCTL_DMAIDONE, RECEIVE_ADDRESSES, resetValues, RQSMR, RXCTRL, RXCTRL_RXEN, RXDCTL, RXDCTL_ENABLE, SRRCTL,
   SRRCTL_ALIAS, STATUS, STATUS_GIO_MASTER_ENABLE, STATUS_LAN_ID_SHIFT, STATUS_LINK_UP, TDBAL, TDH, TDLEN, TQSM, TXDCTL,
   TXDCTL_ENABLE,
 } from './registers.ts';
+import { Rss } from './rss.ts';
 import { RxQueue } from './rx.ts';
 import { IxgbeStats } from './stats.ts';
 import { TxQueue } from './tx.ts';
@@ -80,7 +81,8 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
   private linkUp = false;
   private linkTraining = false;
   private eims = 0;
-  private readonly rxQueueStat = new Uint8Array(IXGBE_QUEUES);
+  private readonly rss = new Rss();
+  private rssEnabled = false;
 
   private rxFiltered = 0;
   private rxNotReady = 0;
@@ -120,7 +122,6 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     for (const q of this.tx) q.disable();
     this.activeTx = [];
     this.stats.clear();
-    this.rxQueueStat.fill(0);
     this.linkUp = false;
     this.linkTraining = false;
     this.eims = 0;
@@ -145,6 +146,11 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
       if ((hi & RAH_AV) !== 0) a.push(r[RAL(i) >>> 2]! >>> 0, hi & 0xffff);
     }
     this.addresses = a;
+    const mrqc = r[MRQC >>> 2]!;
+    this.rssEnabled = (mrqc & 0xf) === MRQC_RSS_ENABLE;
+    this.rss.fields = mrqc & 0xffff0000;
+    for (let i = 0; i < 40; i++) this.rss.key[i] = (r[(RSSRK(0) >>> 2) + (i >> 2)]! >>> ((i & 3) * 8)) & 0xff;
+    for (let i = 0; i < 128; i++) this.rss.table[i] = ((r[(RETA(0) >>> 2) + (i >> 2)]! >>> ((i & 3) * 8)) & 0xff) % IXGBE_QUEUES;
   }
 
   private refreshQueueStats(): void {
@@ -269,6 +275,11 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
       r[DCA_RXCTRL((offset - DCA_RXCTRL_ALIAS(0)) >>> 2) >>> 2] = value;
       return;
     }
+    if (offset === MRQC || (offset >= RETA(0) && offset < RETA(32)) || (offset >= RSSRK(0) && offset < RSSRK(10))) {
+      r[word] = value;
+      this.refreshConfig();
+      return;
+    }
     if ((offset >= RQSMR(0) && offset < RQSMR(32)) || (offset >= TQSM(0) && offset < TQSM(32))) {
       r[word] = value;
       this.refreshQueueStats();
@@ -338,8 +349,10 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
   // --- the wire side -------------------------------------------------------------------------
 
   canReceive(): boolean {
+    if (!this.rxEnabled || !this.linkUp) return false;
     const q = this.rx[0]!;
-    return this.rxEnabled && this.linkUp && q.enabled && q.free() > 0;
+    // With RSS the queue depends on the frame: offer it and let the chosen queue decide.
+    return this.rssEnabled || (q.enabled && q.free() > 0);
   }
 
   receive(src: Uint8Array, off: number, len: number): boolean {
@@ -363,8 +376,14 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
       this.rxFiltered++;
       return true;
     }
-    const q = this.rx[0]!;
-    if (!q.enabled || !q.deliver(src, off, len, this.appendFcs)) {
+    let hash = 0, rssType = 0, index = 0;
+    if (this.rssEnabled) {
+      index = this.rss.classify(src, off, len);
+      hash = this.rss.hash;
+      rssType = this.rss.type;
+    }
+    const q = this.rx[index]!;
+    if (!q.enabled || !q.deliver(src, off, len, this.appendFcs, hash, rssType)) {
       // No packet buffer FIFO is modeled: a frame that finds no descriptor is missed.
       stats.mpc[0]!++;
       stats.qprdc[q.statIndex]!++;

@@ -115,6 +115,16 @@ export const TDWBAH = (i: number): number => 0x0603c + 0x40 * i;
 export const DTXMXSZRQ = 0x08100;
 export const TQSM = (i: number): number => 0x08600 + 4 * i;
 export const TXPBSIZE = (i: number): number => 0x0cc00 + 4 * i;
+/** Multiple receive queues command: MRQE in bits 3:0 (1 = RSS), hash field enables above. */
+export const MRQC = 0x0ec80;
+export const MRQC_RSS_ENABLE = 0x1;
+export const MRQC_RSS_FIELD_IPV4_TCP = 1 << 16;
+export const MRQC_RSS_FIELD_IPV4 = 1 << 17;
+export const MRQC_RSS_FIELD_IPV4_UDP = 1 << 22;
+/** Redirection table: 32 registers of four 8-bit entries, each naming a queue. */
+export const RETA = (i: number): number => 0x0eb00 + 4 * i;
+/** RSS random key: 10 registers, byte 0 of the key in the low byte of RSSRK(0). */
+export const RSSRK = (i: number): number => 0x0eb80 + 4 * i;
 
 // Descriptor formats (16 bytes each).
 export const RX_DESC_STATUS_DD = 0x01;
@@ -217,5 +227,8 @@ export function buildAccessTable(buffer: SharedArrayBuffer): Uint8Array {
     set(RAH(i), ACCESS_WRITE_HOOK);
   }
   plain(DTXMXSZRQ);
+  set(MRQC, ACCESS_WRITE_HOOK);
+  for (let i = 0; i < 32; i++) set(RETA(i), ACCESS_WRITE_HOOK);
+  for (let i = 0; i < 10; i++) set(RSSRK(i), ACCESS_WRITE_HOOK);
   return t;
 }

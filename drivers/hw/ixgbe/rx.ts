@@ -87,9 +87,10 @@ export class RxQueue {
 
   /**
    * Stores one frame (without FCS) and writes its descriptors back. `appendFcs` is set when the
-   * driver turned CRC stripping off. Returns false when there were not enough descriptors.
+   * driver turned CRC stripping off; `hash` and `rssType` come from RSS (0 without it).
+   * Returns false when there were not enough descriptors.
    */
-  deliver(src: Uint8Array, off: number, len: number, appendFcs: boolean): boolean {
+  deliver(src: Uint8Array, off: number, len: number, appendFcs: boolean, hash: number, rssType: number): boolean {
     const total = appendFcs ? len + FCS_LEN : len;
     const bufSize = this.bufSize;
     if (this.head === this.tail) this.refreshTail();
@@ -140,8 +141,8 @@ export class RxQueue {
         u32[w + 2] = chunk;
         u32[w + 3] = status | (error !== 0 ? 0x8000 : 0);
       } else {
-        u32[w] = 0; // packet type / header info: not classified by this model
-        u32[w + 1] = 0; // RSS hash
+        u32[w] = rssType; // pkt_info: RSS type; packet type and header info are not classified
+        u32[w + 1] = hash;
         u32[w + 3] = chunk;
         u32[w + 2] = status | error; // written last: DD publishes the descriptor
       }

@@ -1,0 +1,233 @@
+// `npm run bench -- hw [--seconds N] [--rounds N]`: the modeled devices' own ceiling. A minimal
+// in-process driver loop (no domains, no proxies) drives the 82599 model at batch 32 in each
+// direction and the NVMe model with 4 KB reads, inline and on a device thread. What this
+// measures is how much of the 67 ns per packet budget of 10 GbE the model itself costs.
+import { median, round } from './lib/measure.ts';
+import { writeChart, writeResult } from './lib/results.ts';
+import { barChart } from './lib/svg.ts';
+import type { Engine } from '../drivers/hw/engine/engine.ts';
+import { InlineEngine } from '../drivers/hw/engine/inline.ts';
+import { ThreadedEngine } from '../drivers/hw/engine/threaded.ts';
+import * as R from '../drivers/hw/ixgbe/registers.ts';
+import * as N from '../drivers/hw/nvme/registers.ts';
+import { buildUdpFrame, SEQ_OFFSET } from '../drivers/hw/wires/frames.ts';
+import { LINE_RATE_64B_PPS } from '../drivers/hw/wires/traffic.ts';
+import { RefIxgbe } from '../tests/hw/support/ixgbe-driver.ts';
+import { DmaArena } from '../tests/hw/support/memory.ts';
+import { RefNvme } from '../tests/hw/support/nvme-driver.ts';
+
+type Kind = 'inline' | 'threaded';
+const BATCH = 32;
+const RING = 4096;
+
+function makeEngine(kind: Kind, mem: DmaArena): Engine {
+  return kind === 'inline' ? new InlineEngine({ buffer: mem.buffer }) : new ThreadedEngine({ buffer: mem.buffer });
+}
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+}
+
+/** Packets per second the NIC model transmits at batch 32 (device-side count). */
+async function nicTx(kind: Kind, seconds: number): Promise<number> {
+  const mem = new DmaArena(64 << 20);
+  const engine = makeEngine(kind, mem);
+  const nic = engine.addIxgbe({ link: { kind: 'traffic' } });
+  await engine.start();
+  const drv = new RefIxgbe(engine, nic.bar0, nic.pci, mem);
+  drv.init({ ringSize: RING });
+  const ring = drv.tx[0]!;
+  const frame = buildUdpFrame();
+  for (const b of ring.buffers) mem.u8.set(frame, b);
+  const { u8, u32, i32 } = mem;
+  const bar = nic.bar0;
+  const cmd = (R.TX_DESC_CMD_EOP | R.TX_DESC_CMD_IFCS | R.TX_DESC_CMD_DEXT | R.TX_DESC_DTYP_DATA | frame.length) >>> 0;
+  const olinfo = frame.length << R.TX_DESC_PAYLEN_SHIFT;
+  let next = 0, clean = 0, seq = 0;
+  const run = (deadline: number): void => {
+    while (performance.now() < deadline) {
+      for (let k = 0; k < 64; k++) {
+        // Clean in groups of 32: the last descriptor of a group carries RS.
+        while (clean !== next) {
+          const last = (clean + BATCH - 1) % RING;
+          if ((Atomics.load(i32, ((ring.base + last * 16) >>> 2) + 3) & R.TX_DESC_STATUS_DD) === 0) break;
+          clean = (clean + BATCH) % RING;
+        }
+        const free = (clean - next - 1 + RING) % RING;
+        if (free < BATCH) continue;
+        for (let j = 0; j < BATCH; j++) {
+          const i = next + j;
+          const buf = ring.buffers[i]!;
+          u8[buf + SEQ_OFFSET] = seq >>> 24;
+          u8[buf + SEQ_OFFSET + 1] = seq >>> 16;
+          u8[buf + SEQ_OFFSET + 2] = seq >>> 8;
+          u8[buf + SEQ_OFFSET + 3] = seq;
+          seq++;
+          const w = (ring.base + i * 16) >>> 2;
+          u32[w] = buf;
+          u32[w + 1] = 0;
+          u32[w + 2] = j === BATCH - 1 ? cmd | R.TX_DESC_CMD_RS : cmd;
+          u32[w + 3] = olinfo;
+        }
+        next = (next + BATCH) % RING;
+        bar.write32(R.TDT(0), next);
+      }
+    }
+  };
+  run(performance.now() + 200); // warm-up
+  const before = nic.traffic!.received;
+  const t0 = performance.now();
+  run(t0 + seconds * 1000);
+  // Count only what the device finished within the window.
+  const pps = ((nic.traffic!.received - before) * 1000) / (performance.now() - t0);
+  if (nic.traffic!.lost !== 0) throw new Error(`sink saw ${nic.traffic!.lost} sequence gaps`);
+  await engine.shutdown();
+  return pps;
+}
+
+/** Packets per second the NIC model receives from a generator at batch 32 (driver-side count). */
+async function nicRx(kind: Kind, seconds: number): Promise<number> {
+  const mem = new DmaArena(64 << 20);
+  const engine = makeEngine(kind, mem);
+  const nic = engine.addIxgbe({ link: { kind: 'traffic', generator: {} } });
+  await engine.start();
+  const drv = new RefIxgbe(engine, nic.bar0, nic.pci, mem);
+  drv.init({ ringSize: RING });
+  const ring = drv.rx[0]!;
+  const { u32, i32 } = mem;
+  const bar = nic.bar0;
+  let nextIdx = 0, received = 0, bytes = 0;
+  const run = (deadline: number): void => {
+    while (performance.now() < deadline) {
+      for (let k = 0; k < 64; k++) {
+        engine.poll();
+        let n = 0;
+        for (; n < BATCH; n++) {
+          const w = (ring.base + nextIdx * 16) >>> 2;
+          if ((Atomics.load(i32, w + 2) & R.RX_DESC_STATUS_DD) === 0) break;
+          bytes += u32[w + 3]! & 0xffff;
+          u32[w] = ring.buffers[nextIdx]!;
+          u32[w + 1] = 0;
+          u32[w + 2] = 0;
+          u32[w + 3] = 0;
+          nextIdx = nextIdx + 1 === RING ? 0 : nextIdx + 1;
+        }
+        if (n > 0) {
+          received += n;
+          bar.write32(R.RDT(0), (nextIdx - 1 + RING) % RING);
+        }
+      }
+    }
+  };
+  run(performance.now() + 200);
+  const before = received;
+  const t0 = performance.now();
+  run(t0 + seconds * 1000);
+  const pps = ((received - before) * 1000) / (performance.now() - t0);
+  if (bytes === 0) throw new Error('no frames received');
+  await engine.shutdown();
+  return pps;
+}
+
+/** 4 KB reads per second the NVMe model completes, queue depth 256 on one queue pair. */
+async function nvmeIops(kind: Kind, seconds: number): Promise<number> {
+  const mem = new DmaArena(64 << 20);
+  const engine = makeEngine(kind, mem);
+  const ctrl = engine.addNvme({ namespaces: [{ memory: 256 << 20, blockSize: 512 }] });
+  await engine.start();
+  const drv = new RefNvme(engine, ctrl.bar0, ctrl.pci, mem);
+  const depth = 256;
+  drv.init(1, depth + 1);
+  const q = drv.io[0]!;
+  const buffers = Array.from({ length: depth + 1 }, () => mem.alloc(4096));
+  const blocks = drv.blocks;
+  const { u32, i32 } = mem;
+  const bar = ctrl.bar0;
+  const sqDb = N.sqTailDoorbell(q.id, drv.dstrd), cqDb = N.cqHeadDoorbell(q.id, drv.dstrd);
+  let inFlight = 0, done = 0, lba = 0, sqTail = 0, cqHead = 0, phase = 1;
+  const size = q.size;
+  const run = (deadline: number): void => {
+    while (performance.now() < deadline) {
+      for (let k = 0; k < 64; k++) {
+        let submitted = 0;
+        while (inFlight < depth && submitted < BATCH) {
+          const w = (q.sq + sqTail * 64) >>> 2;
+          u32[w] = N.NVM_READ | (sqTail << 16);
+          u32[w + 1] = 1;
+          u32[w + 6] = buffers[sqTail % buffers.length]!;
+          u32[w + 7] = 0;
+          u32[w + 8] = 0;
+          u32[w + 9] = 0;
+          u32[w + 10] = lba;
+          u32[w + 11] = 0;
+          u32[w + 12] = 7; // 8 x 512 bytes
+          lba = (lba + 8 * 97) % (blocks - 8);
+          sqTail = sqTail + 1 === size ? 0 : sqTail + 1;
+          inFlight++;
+          submitted++;
+        }
+        if (submitted > 0) bar.write32(sqDb, sqTail);
+        engine.poll();
+        let reaped = 0;
+        for (;;) {
+          const dw3 = Atomics.load(i32, ((q.cq + cqHead * 16) >>> 2) + 3);
+          if (((dw3 >>> 16) & 1) !== phase) break;
+          if (dw3 >>> 17 !== 0) throw new Error(`read failed: status 0x${(dw3 >>> 17).toString(16)}`);
+          cqHead = cqHead + 1 === size ? 0 : cqHead + 1;
+          if (cqHead === 0) phase ^= 1;
+          reaped++;
+        }
+        if (reaped > 0) {
+          bar.write32(cqDb, cqHead);
+          inFlight -= reaped;
+          done += reaped;
+        }
+      }
+    }
+  };
+  run(performance.now() + 200);
+  const before = done;
+  const t0 = performance.now();
+  run(t0 + seconds * 1000);
+  const iops = ((done - before) * 1000) / (performance.now() - t0);
+  await engine.shutdown();
+  return iops;
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const seconds = option(args, 'seconds', 1);
+  const rounds = option(args, 'rounds', 5);
+  const kinds: Kind[] = ['inline', 'threaded'];
+  const sample = async (f: (k: Kind, s: number) => Promise<number>, kind: Kind): Promise<number> => {
+    const values: number[] = [];
+    for (let i = 0; i < rounds; i++) values.push(await f(kind, seconds));
+    return median(values);
+  };
+  const result = { nic_tx_mpps: { inline: 0, threaded: 0 }, nic_rx_mpps: { inline: 0, threaded: 0 }, nvme_kiops: { inline: 0, threaded: 0 } };
+  for (const kind of kinds) {
+    result.nic_tx_mpps[kind] = round((await sample(nicTx, kind)) / 1e6, 2);
+    console.log(`nic tx ${kind}: ${result.nic_tx_mpps[kind]} Mpps`);
+    result.nic_rx_mpps[kind] = round((await sample(nicRx, kind)) / 1e6, 2);
+    console.log(`nic rx ${kind}: ${result.nic_rx_mpps[kind]} Mpps`);
+    result.nvme_kiops[kind] = round((await sample(nvmeIops, kind)) / 1e3, 0);
+    console.log(`nvme ${kind}: ${result.nvme_kiops[kind]} K IOPS (4 KB reads)`);
+  }
+  const file = await writeResult('hw', {
+    ...result,
+    targets: { nic_mpps_threaded: 30, nvme_kiops_threaded: 2000 },
+    parameters: { batch: BATCH, ring: RING, nvme_queue_depth: 256, nvme_io_bytes: 4096, seconds_per_sample: seconds, samples: rounds },
+  });
+  const svg = barChart({
+    title: 'Modeled hardware ceiling (minimal driver loop)',
+    unit: 'Mpps / M IOPS',
+    groups: [
+      { label: 'NIC TX (Mpps)', bars: kinds.map((k) => ({ label: k, value: result.nic_tx_mpps[k] })) },
+      { label: 'NIC RX (Mpps)', bars: kinds.map((k) => ({ label: k, value: result.nic_rx_mpps[k] })) },
+      { label: 'NVMe 4K read (M IOPS)', bars: kinds.map((k) => ({ label: k, value: result.nvme_kiops[k] / 1000 })) },
+    ],
+    reference: { label: '10 GbE line rate, 64 B', value: LINE_RATE_64B_PPS / 1e6 },
+  });
+  await writeChart('hw', svg);
+  console.log(`wrote ${file}`);
+}
