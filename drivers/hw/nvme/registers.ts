@@ -1,5 +1,5 @@
 // NVMe controller registers (NVMe Base Specification 1.4, section 3.1) and status codes.
-import { ACCESS_DOORBELL, ACCESS_WRITE_HOOK } from '../mmio.ts';
+import { ACCESS_DOORBELL, ACCESS_READ_HOOK, ACCESS_WRITE_HOOK } from '../mmio.ts';
 
 export const NVME_VENDOR_ID = 0x8086;
 /** Intel SSD DC P3700. */
@@ -126,6 +126,7 @@ export function buildAccessTable(buffer: SharedArrayBuffer): Uint8Array {
   const t = new Uint8Array(buffer);
   t.fill(ACCESS_WRITE_HOOK);
   for (const o of [REG_AQA, REG_ASQ, REG_ASQ + 4, REG_ACQ, REG_ACQ + 4]) t[o >>> 2] = 0;
+  t[REG_INTMC >>> 2] = ACCESS_READ_HOOK | ACCESS_WRITE_HOOK; // reads back the mask INTMS holds
   return t;
 }
 
