@@ -100,6 +100,13 @@ export class RefNvme {
     return q;
   }
 
+  /** Driver-side state for an I/O queue pair created by hand. */
+  createIoQueueState(id: number, sq: number, cq: number, size: number): Queue {
+    const q = { id, sq, cq, size, sqTail: 0, cqHead: 0, phase: 1, nextCid: 0 };
+    this.io[id - 1] = q;
+    return q;
+  }
+
   expectOk(c: Completion): Completion {
     if (c.code !== 0) throw new Error(`command failed with status 0x${c.code.toString(16)}`);
     return c;
