@@ -127,8 +127,10 @@ export default async function main(args: string[]): Promise<void> {
   try {
     binary = buildC();
   } catch (err) {
-    if (err instanceof GccMissingError) console.error(`lang: ${err.message}`);
-    throw err;
+    if (!(err instanceof GccMissingError)) throw err;
+    console.error(`lang: ${err.message}`);
+    process.exitCode = 1;
+    return;
   }
   const started = Date.now();
   // JIT warm-up: the first timed size should not catch the TypeScript loops still interpreted.
