@@ -221,6 +221,8 @@ export abstract class Engine {
   abstract start(): Promise<void>;
   /** Lets inline devices do their work; a no-op for threaded devices, which never stop. */
   abstract poll(): number;
+  /** Exceptions the models raised so far: always 0 unless a model has a bug (tests check it). */
+  abstract modelFaults(): number;
   /** Closes files and sockets and stops any worker. */
   abstract shutdown(): Promise<void>;
   /** @internal */

@@ -6,18 +6,36 @@ import type { EngineKind } from './engine.ts';
 import { buildDevices } from './spec.ts';
 import type { BuiltDevices } from './spec.ts';
 
+/** Counts exceptions a model raised (a model bug): the host sees all ones or nothing instead. */
+class FaultCounter {
+  count = 0;
+}
+
 class InlineMmio extends HostMmio {
-  constructor(size: number, private readonly model: DeviceModel) {
+  constructor(size: number, private readonly model: DeviceModel, private readonly faults: FaultCounter) {
     super(size, model.pci, model.regs, model.access);
   }
   protected readHook(word: number): number {
-    return this.model.mmioRead(word);
+    try {
+      return this.model.mmioRead(word);
+    } catch {
+      this.faults.count++;
+      return 0xffffffff;
+    }
   }
   protected writeHook(word: number, value: number): void {
-    this.model.mmioWrite(word, value);
+    try {
+      this.model.mmioWrite(word, value);
+    } catch {
+      this.faults.count++;
+    }
   }
   protected doorbell(): void {
-    this.model.step();
+    try {
+      this.model.step();
+    } catch {
+      this.faults.count++;
+    }
   }
 }
 
@@ -31,6 +49,7 @@ export class InlineEngine extends Engine {
   private built: BuiltDevices | undefined;
   private mmios: InlineMmio[] = [];
   private models: DeviceModel[] = [];
+  private readonly faults = new FaultCounter();
 
   constructor(dma: ConstructorParameters<typeof Engine>[0], private readonly options: InlineEngineOptions = {}) {
     super(dma);
@@ -41,15 +60,25 @@ export class InlineEngine extends Engine {
       this.started = true;
       this.built = buildDevices(this.specs(), this.dma, this.options.clock ? { clock: this.options.clock } : {});
       this.models = this.built.models;
-      this.mmios = this.models.map((m, i) => new InlineMmio(this.declared[i]!.size, m));
+      this.mmios = this.models.map((m, i) => new InlineMmio(this.declared[i]!.size, m, this.faults));
     }
     return Promise.resolve();
   }
 
   poll(): number {
     let work = 0;
-    for (const m of this.models) work += m.step();
+    for (const m of this.models) {
+      try {
+        work += m.step();
+      } catch {
+        this.faults.count++;
+      }
+    }
     return work;
+  }
+
+  modelFaults(): number {
+    return this.faults.count;
   }
 
   /** Steps until no device has work left (bounded, for tests). */
@@ -77,7 +106,12 @@ export class InlineEngine extends Engine {
   }
 
   control(index: number, op: number, arg: number): number {
-    return this.model(index).control(op, arg);
+    try {
+      return this.model(index).control(op, arg);
+    } catch {
+      this.faults.count++;
+      return 0xffffffff;
+    }
   }
 
   shutdown(): Promise<void> {

@@ -10,6 +10,8 @@ export const KICK = 7;
 export const SLEEPING = 8;
 /** Set by the host to stop the device thread. */
 export const STOP = 9;
+/** Exceptions a model raised on the device thread (a model bug; the host never sees them). */
+export const MODEL_FAULTS = 10;
 const WORDS = 16;
 
 const IDLE = 0, REQUEST = 1, DONE = 2;
@@ -62,6 +64,7 @@ export function serve(box: Int32Array, handler: (device: number, op: number, a: 
     r = handler(box[DEVICE]!, box[OP]!, box[ARG_A]!, box[ARG_B]!);
   } catch {
     r = -1; // a model bug must not hang the host: report all ones, like a failed read
+    Atomics.add(box, MODEL_FAULTS, 1);
   }
   box[RESULT] = r | 0;
   Atomics.store(box, STATE, DONE);

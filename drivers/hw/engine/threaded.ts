@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Engine, HostMmio } from './engine.ts';
 import type { EngineKind } from './engine.ts';
-import { call, createMailbox, kick, OP_CONTROL, OP_READ, OP_WRITE, STOP } from './mailbox.ts';
+import { call, createMailbox, kick, MODEL_FAULTS, OP_CONTROL, OP_READ, OP_WRITE, STOP } from './mailbox.ts';
 import type { DmaSpec } from './spec.ts';
 import type { WorkerInit } from './worker-entry.ts';
 
@@ -87,6 +87,10 @@ export class ThreadedEngine extends Engine {
 
   poll(): number {
     return 0;
+  }
+
+  modelFaults(): number {
+    return Atomics.load(this.box, MODEL_FAULTS);
   }
 
   mmio(index: number): HostMmio {

@@ -2,7 +2,7 @@
 // buffers, then loops: serve slow-path register requests, step every device, and when nothing
 // happens for a while sleep on the doorbell counter (asynchronously, so sockets still work).
 import { parentPort, workerData } from 'node:worker_threads';
-import { KICK, OP_CONTROL, OP_READ, OP_WRITE, serve, SLEEPING, STOP } from './mailbox.ts';
+import { KICK, MODEL_FAULTS, OP_CONTROL, OP_READ, OP_WRITE, serve, SLEEPING, STOP } from './mailbox.ts';
 import { buildDevices, dmaFromSpec } from './spec.ts';
 import type { DeviceSpec, DmaSpec } from './spec.ts';
 
@@ -54,7 +54,13 @@ async function main(): Promise<void> {
     for (;;) {
       kickSeen = Atomics.load(box, KICK);
       let work = serve(box, handler) ? 1 : 0;
-      for (let i = 0; i < models.length; i++) work += models[i]!.step();
+      for (let i = 0; i < models.length; i++) {
+        try {
+          work += models[i]!.step();
+        } catch {
+          Atomics.add(box, MODEL_FAULTS, 1); // a model bug: count it, keep the machine running
+        }
+      }
       if (work !== 0) {
         idleRounds = 0;
         sleepMs = 1;
