@@ -74,11 +74,14 @@ export type ValueLayout = PrimLayout | ArrayLayout<ValueLayout, number> | Struct
 // ---- The TypeScript type of a layout -------------------------------------------------------
 
 /**
- * Type-level brand of an RRef (a phantom property; nothing at run time), so layouts can name
- * RRef types without importing the handle classes.
+ * Key of the type-level brand of RRef types. Handles never carry a property under it (it is
+ * declared, not assigned); being a symbol, it cannot collide with a struct field name.
  */
+export const rrefBrand: unique symbol = Symbol('RRef');
+
+/** What a layout's type says a nested RRef is, without importing the handle classes. */
 export interface RRefLike<T> {
-  readonly __rref: T;
+  readonly [rrefBrand]: T;
 }
 
 export type Infer<L> =

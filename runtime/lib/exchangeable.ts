@@ -27,7 +27,9 @@ type ExchangeableObject<T> =
   : T extends (...args: never[]) => unknown ? false
   : T extends abstract new (...args: never[]) => unknown ? false
   : keyof T extends never ? false
-  : AllTrue<{ [K in keyof T]-?: K extends string ? ExchangeableField<T[K]> : false }[keyof T]>;
+  // A class with private members is nominal: its structural copy is not assignable back to it.
+  : { [K in keyof T]: T[K] } extends T ? AllTrue<{ [K in keyof T]-?: K extends string ? ExchangeableField<T[K]> : false }[keyof T]>
+  : false;
 
 export type IsExchangeable<T> =
   IsAny<T> extends true ? false
@@ -41,9 +43,11 @@ export type IsExchangeable<T> =
 
 /**
  * The constraint of RRef<T> and the collections: plain data of a fixed shape. TypeScript forbids
- * a constraint that refers to its own parameter, so this is the structural part of the rule;
- * `any` (which satisfies every constraint) and unions of primitives pass it, and are left to the
- * checker's safe-subset and exchangeable-types rules. IsExchangeable<T> is the exact predicate.
+ * a constraint that refers to its own parameter, so this is the structural part of the rule.
+ * It lets through `any`, unions (of primitives or of records), index signatures, optional or
+ * possibly-undefined data fields, enums, `{}` and `never`; IsExchangeable<T> is the exact
+ * predicate, and the checker's rules apply it to domain code. Records must be type aliases (an
+ * interface has no implicit index signature), which every Infer<> type is.
  */
 export type Exchangeable = number | bigint | boolean | readonly Exchangeable[] | ExchangeableRecord;
 export interface ExchangeableRecord {

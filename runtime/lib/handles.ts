@@ -8,7 +8,7 @@
 // private fields.
 
 import type { PrimLayout, PrimKind, PrimValue, ValueLayout, Infer, RRefLike } from '../heap/layout.ts';
-import { REF_SIZE, isValueLayout } from '../heap/layout.ts';
+import { REF_SIZE, isValueLayout, rrefBrand } from '../heap/layout.ts';
 import { typeIdOf } from '../heap/typeid.ts';
 import { HeapError } from '../heap/errors.ts';
 import type { HeapViews } from './port.ts';
@@ -377,8 +377,12 @@ export type Init<T> = T extends ScalarOrBool ? T
   : { readonly [K in keyof T as IsRequiredRef<T[K]> extends true ? K : never]: T[K] extends RRefLike<infer U> ? RRefImpl<U> : never }
   & { readonly [K in keyof T as IsRequiredRef<T[K]> extends true ? never : K]?: NonNullable<T[K]> extends RRefLike<infer U> ? RRefImpl<U> : Init<T[K]> };
 
+// Two cases are left to run time, with a clear error: RRef.new(layout) without an init for a
+// layout with a required nested RRef, and a required RRef inside an inline struct that the init
+// leaves out. Expressing them in Init exceeds TypeScript's instantiation depth.
+
 export class RRefImpl<T> extends DataHandle {
-  declare readonly __rref: T;
+  declare readonly [rrefBrand]: T;
   #fields: FieldTable;
   #layout: ValueLayout;
 
@@ -395,7 +399,7 @@ export class RRefImpl<T> extends DataHandle {
   }
 
   /** Allocates a zeroed object of `layout` in the current domain and applies `init`. */
-  static new<L extends ValueLayout>(layout: L, init?: Init<Infer<L>>): RRefImpl<Infer<L>> {
+  static new<L extends ValueLayout>(layout: L, init?: NoInfer<Init<Infer<L>>>): RRefImpl<Infer<L>> {
     if (!isValueLayout(layout)) throw new TypeError('RRef.new needs an exchangeable layout (u8..f64, bool, array, struct)');
     const kind: HandleKind = { kind: 'rref', layout };
     const { v, slot } = allocate(kind, layout.size);
@@ -403,7 +407,8 @@ export class RRefImpl<T> extends DataHandle {
     try {
       // All or nothing: data first, then every child is checked, and only then are children
       // moved in, so a failed creation leaves the caller holding every RRef it passed.
-      const children = init === undefined ? [] : initialise(handle as unknown as RRefImpl<unknown>, layout, init);
+      const given: unknown = init;
+      const children = given === undefined ? [] : initialise(handle as unknown as RRefImpl<unknown>, layout, given);
       for (const [path, f] of Object.entries(handle.#fields.refs)) {
         const given = children.find((c) => c.path === path);
         if (!f.layout.optional && given === undefined) throw new TypeError(`RRef.new: required nested RRef '${path}' was not given`);
