@@ -1,6 +1,6 @@
 // Typed accessors of RRef<T>: paths are checked against the layout, values against the field.
 import { expectAssignable, expectError, expectType } from 'tsd';
-import { RRef, u8, u16, u64, bool, f32, array } from './index.js';
+import { RRef, u8, u16, u64, bool, f32, array, struct } from './index.js';
 import type { Infer, ScalarPath, ArrayPath, RefPath, OptionalRefPath } from './index.js';
 import { Hdr, Payload, Packet, Frame } from './layouts.js';
 
@@ -134,3 +134,11 @@ expectError((p.typeId = 3));
 expectError(new RRef(Symbol('rref-mint'), {} as never, 0, {} as never, false));
 expectAssignable<RRef<Infer<typeof f32>>>(RRef.new(f32));
 expectType<RRef<readonly number[]>>(RRef.new(array(u8, 8)));
+
+// A struct field named like a brand is an ordinary scalar field.
+{
+  const Odd = struct({ inner: struct({ __rref: u8 }) });
+  const odd = RRef.new(Odd);
+  expectType<number>(odd.get('inner.__rref'));
+  expectError(odd.take('inner'));
+}

@@ -111,3 +111,30 @@ expectType<false>({} as IsExchangeable<RRef<number | boolean>>);
 expectType<false>({} as IsExchangeable<{ readonly child: RRef<any> }>);
 expectType<false>({} as IsExchangeable<{ readonly child: RRefLike<{ readonly name: string }> }>);
 expectType<false>({} as IsExchangeable<{ readonly child: RRefLike<Date> }>);
+
+// ---- classes with private members are nominal, hence not plain data ------------------------------
+class WithHashPrivate {
+  #secret = 1;
+  visible = 2;
+  peek(): number { return this.#secret; }
+}
+class WithTsPrivate {
+  private hidden = 1;
+  visible = 2;
+}
+class WithProtected {
+  protected hidden = 1;
+  visible = 2;
+}
+class PlainDataClass {
+  a = 1;
+  b = 2n;
+}
+type DataOnly<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+expectType<false>({} as IsExchangeable<DataOnly<WithHashPrivate> & WithHashPrivate>);
+expectType<false>({} as IsExchangeable<WithTsPrivate>);
+expectType<false>({} as IsExchangeable<WithProtected>);
+expectType<true>({} as IsExchangeable<PlainDataClass>);
+
+// ---- field names cannot collide with the RRef brand (a symbol) -----------------------------------
+expectType<true>({} as IsExchangeable<{ readonly __rref: number; readonly inner: { readonly __rref: bigint } }>);
