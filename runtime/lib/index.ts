@@ -9,7 +9,16 @@ export type { Infer, PrimKind, PrimLayout, ArrayLayout, StructLayout, RefLayout,
 export { HeapError } from '../heap/errors.ts';
 export type { HeapErrorCode } from '../heap/errors.ts';
 export type { Exchangeable, ExchangeableRecord, IsExchangeable, VecElement } from './exchangeable.ts';
+import type { Handle } from './handles.ts';
 export type { Init, Handle, DataHandle } from './handles.ts';
+export { RpcError, ok } from './rpc.ts';
+export type { RpcResult, RpcOk, RpcErr, RpcErrorKind } from './rpc.ts';
+
+/**
+ * Marks an IDL parameter that is lent for the call instead of moved: the callee gets a
+ * read-only handle revoked when the call returns; the caller keeps ownership.
+ */
+export type Borrowed<T extends Handle> = T;
 
 /** An owned (or, during one call, borrowed) reference to an exchangeable object in the shared heap. */
 export type RRef<T extends Exchangeable> = RRefImpl<T>;

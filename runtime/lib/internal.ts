@@ -5,3 +5,4 @@ export { enterDomain, currentViews, detach, attach, lend, endBorrow, identify, r
 export type { HandleKind } from './handles.ts';
 export { portFor, viewsOf } from './port.ts';
 export type { HeapPort, HeapViews } from './port.ts';
+export { rpcError } from './rpc.ts';

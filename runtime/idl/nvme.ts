@@ -1,0 +1,29 @@
+import type { RRefDeque, RpcResult } from '../lib/index.ts';
+import type { BlockRequest } from './layouts.ts';
+
+/** What submitAndPoll hands back: how many requests completed, and both deques. */
+export type NvmeBatch = {
+  readonly completed: number;
+  readonly submit: RRefDeque<BlockRequest, 32>;
+  readonly collect: RRefDeque<BlockRequest, 32>;
+};
+
+/** Counters of an NVMe driver. */
+export type NvmeStats = {
+  readonly submitted: bigint;
+  readonly completed: bigint;
+  readonly errors: bigint;
+};
+
+/**
+ * The NVMe driver's batched interface (RedLeaf's NvmeBDev): requests move in a deque, are
+ * submitted to the device's queue, and completed ones move back in the other deque.
+ * @idl
+ */
+export interface NvmeBDev {
+  /** Submits as many requests of `submit` as the queue takes; moves completions into `collect`. */
+  submitAndPoll(submit: RRefDeque<BlockRequest, 32>, collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch>;
+  /** Moves completions into `collect` without submitting. */
+  pollCompletions(collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch>;
+  stats(): RpcResult<NvmeStats>;
+}
