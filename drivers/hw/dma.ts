@@ -82,7 +82,10 @@ export class DmaPort {
   readonly size: number;
   readonly faults: DmaFaultCounts = { outOfRange: 0, refused: 0, busMasterOff: 0 };
   private readonly filter: ((addr: number, len: number, write: boolean) => boolean) | undefined;
-  private readonly pciCommand: Int32Array;
+  /** True when an IOMMU-style filter must see every access (hot paths then skip their shortcut). */
+  readonly filtered: boolean;
+  /** The function's PCI command word (bit 2: bus master enable), for inlined checks. */
+  readonly command: Int32Array;
 
   constructor(memory: DmaMemory, pci: PciFunction) {
     this.u8 = new Uint8Array(memory.buffer);
@@ -91,12 +94,13 @@ export class DmaPort {
     this.size = memory.buffer.byteLength;
     const check = memory.check;
     this.filter = check ? check.bind(memory) : undefined;
-    this.pciCommand = pci.commandWord;
+    this.filtered = check !== undefined;
+    this.command = pci.commandWord;
   }
 
   /** True while the host lets this function master the bus (PCI command bit 2). */
   busMaster(): boolean {
-    return (Atomics.load(this.pciCommand, 0) & 0x4) !== 0;
+    return (Atomics.load(this.command, 0) & 0x4) !== 0;
   }
 
   /**
@@ -104,10 +108,18 @@ export class DmaPort {
    * the DMA memory, or -1 when the access is dropped (and counted).
    */
   addr(lo: number, hi: number, len: number, write: boolean): number {
-    if ((Atomics.load(this.pciCommand, 0) & 0x4) === 0) {
+    if ((Atomics.load(this.command, 0) & 0x4) === 0) {
       this.faults.busMasterOff++;
       return -1;
     }
+    return this.target(lo, hi, len, write);
+  }
+
+  /**
+   * Like {@link addr} without the bus-master check, for hot loops that checked
+   * {@link mastering} once per batch (a batch is one instant for the device).
+   */
+  target(lo: number, hi: number, len: number, write: boolean): number {
     const a = lo >>> 0;
     if (hi !== 0 || a + len > this.size || len < 0) {
       this.faults.outOfRange++;
@@ -118,6 +130,13 @@ export class DmaPort {
       return -1;
     }
     return a;
+  }
+
+  /** True when bus mastering is on; otherwise counts one dropped DMA and returns false. */
+  mastering(): boolean {
+    if ((Atomics.load(this.command, 0) & 0x4) !== 0) return true;
+    this.faults.busMasterOff++;
+    return false;
   }
 
   totalFaults(): number {

@@ -13,13 +13,13 @@ afterEach(shutdownAll);
 
 class Collector implements FrameReceiver {
   seqs: number[] = [];
-  room = Infinity;
-  canReceive(): boolean {
-    return this.room > 0;
+  space = Infinity;
+  room(): number {
+    return this.space;
   }
   receive(src: Uint8Array, off: number): boolean {
-    if (this.room <= 0) return false;
-    this.room--;
+    if (this.space <= 0) return false;
+    this.space--;
     this.seqs.push(readSeq(src, off));
     return true;
   }
@@ -42,9 +42,9 @@ describe('traffic wire', () => {
     const c = new TrafficCounters();
     const g = new TrafficGenerator(c, { count: 10 });
     const rx = new Collector();
-    rx.room = 4;
+    rx.space = 4;
     expect(g.pump(rx, 100)).toBe(4);
-    rx.room = 100;
+    rx.space = 100;
     expect(g.pump(rx, 100)).toBe(6);
     expect(g.pump(rx, 100)).toBe(0);
     expect(rx.seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -56,7 +56,7 @@ describe('traffic wire', () => {
     const c = new TrafficCounters();
     const g = new TrafficGenerator(c, { ratePps: 1_000_000 }, () => now);
     const rx = new Collector();
-    rx.room = 3;
+    rx.space = 3;
     g.pump(rx, 1000);
     now = 10_000; // 10 us at 1 Mpps: 10 frames due
     expect(g.pump(rx, 1000)).toBe(10);

@@ -1,6 +1,8 @@
 // Entry point of the device thread. Builds the models from the host's specs over the shared
 // buffers, then loops: serve slow-path register requests, step every device, and when nothing
-// happens for a while sleep on the doorbell counter (asynchronously, so sockets still work).
+// happens for a while sleep on the doorbell counter. The sleep is a synchronous Atomics.wait
+// with a short timeout: Atomics.waitAsync wake-ups from another thread were observed to arrive
+// only when the timeout fired. Between sleeps the loop yields so sockets and timers still run.
 import { parentPort, workerData } from 'node:worker_threads';
 import { KICK, MODEL_FAULTS, OP_CONTROL, OP_READ, OP_WRITE, serve, SLEEPING, STOP } from './mailbox.ts';
 import { buildDevices, dmaFromSpec } from './spec.ts';
@@ -12,12 +14,9 @@ export interface WorkerInit {
   mailbox: SharedArrayBuffer;
 }
 
-type WaitAsync = (a: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: Promise<string> | string };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-
 /** Idle rounds spent spinning before sleeping: keeps wake-up latency low under load. */
 const SPIN_ROUNDS = 4096;
-const MAX_SLEEP_MS = 50;
+const MAX_SLEEP_MS = 8;
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
@@ -42,8 +41,6 @@ async function main(): Promise<void> {
     return -1;
   };
   parentPort?.postMessage({ type: 'ready' });
-  // A pending Atomics.waitAsync does not keep a thread's event loop alive; this timer does.
-  const keepAlive = setInterval(() => {}, 1 << 30);
 
   let idleRounds = 0;
   let sleepMs = 1;
@@ -71,16 +68,15 @@ async function main(): Promise<void> {
     if (Atomics.load(box, STOP) !== 0) break;
     if (idleRounds > SPIN_ROUNDS && models.every((m) => m.idle?.() ?? true)) {
       Atomics.store(box, SLEEPING, 1);
-      const r = waitAsync(box, KICK, kickSeen, sleepMs);
-      if (r.async) await r.value;
+      Atomics.wait(box, KICK, kickSeen, sleepMs);
       Atomics.store(box, SLEEPING, 0);
+      await new Promise((resolve) => setImmediate(resolve));
       sleepMs = Math.min(sleepMs * 2, MAX_SLEEP_MS);
       idleRounds = SPIN_ROUNDS >> 1;
     } else {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  clearInterval(keepAlive);
   built.close();
   parentPort?.postMessage({ type: 'closed' });
 }

@@ -348,11 +348,12 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
 
   // --- the wire side -------------------------------------------------------------------------
 
-  canReceive(): boolean {
-    if (!this.rxEnabled || !this.linkUp) return false;
-    const q = this.rx[0]!;
+  room(): number {
+    if (!this.rxEnabled || !this.linkUp) return 0;
     // With RSS the queue depends on the frame: offer it and let the chosen queue decide.
-    return this.rssEnabled || (q.enabled && q.free() > 0);
+    if (this.rssEnabled) return 1 << 20;
+    const q = this.rx[0]!;
+    return q.enabled ? q.free() : 0;
   }
 
   receive(src: Uint8Array, off: number, len: number): boolean {
@@ -405,22 +406,27 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     return false;
   }
 
-  send(src: Uint8Array, off: number, len: number, statIndex: number): void {
-    if (!this.linkUp || this.sink === undefined) {
+  send(src: Uint8Array, off: number, len: number): boolean {
+    const sink = this.sink;
+    if (!this.linkUp || sink === undefined) {
       this.txLinkDown++;
-      return;
+      return false;
     }
-    const stats = this.stats;
-    stats.gptc++;
-    stats.tpt++;
-    stats.gotc += len + FCS_LEN;
-    stats.qptc[statIndex]!++;
     const b0 = src[off]!;
     if ((b0 & 1) !== 0) {
-      if (b0 === 0xff && src[off + 1] === 0xff && src[off + 5] === 0xff) stats.bptc++;
-      else stats.mptc++;
+      if (b0 === 0xff && src[off + 1] === 0xff && src[off + 5] === 0xff) this.stats.bptc++;
+      else this.stats.mptc++;
     }
-    this.sink.transmit(src, off, len);
+    sink.transmit(src, off, len);
+    return true;
+  }
+
+  account(packets: number, bytes: number, statIndex: number): void {
+    const stats = this.stats;
+    stats.gptc += packets;
+    stats.tpt += packets;
+    stats.gotc += bytes + packets * FCS_LEN;
+    stats.qptc[statIndex]! += packets;
   }
 
   // --- engine interface ----------------------------------------------------------------------

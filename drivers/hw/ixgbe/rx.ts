@@ -3,6 +3,8 @@
 // frame goes into one or more buffers of SRRCTL.BSIZEPACKET KB, and the descriptors are written
 // back in the advanced (or legacy) format with DD, and EOP on the last.
 import type { DmaPort } from '../dma.ts';
+import { FrameCopier } from '../copy.ts';
+import { PCI_COMMAND_MASTER } from '../pci.ts';
 import { crc32, FCS_LEN } from '../wires/frames.ts';
 import {
   RDBAH, RDBAL, RDH, RDLEN, RDT, RX_DESC_STATUS_DD, RX_DESC_STATUS_EOP, SRRCTL, SRRCTL_BSIZEPACKET_MASK,
@@ -32,6 +34,7 @@ export class RxQueue {
   private readonly rdhWord: number;
   private readonly rdtWord: number;
   private crcScratch = new Uint8Array(4);
+  private readonly copier = new FrameCopier();
 
   constructor(readonly index: number, private readonly regs: Int32Array, private readonly dma: DmaPort) {
     this.rdhWord = RDH(index) >>> 2;
@@ -107,12 +110,15 @@ export class RxQueue {
       s[3] = c >>> 24;
     }
     const dma = this.dma;
+    if ((Atomics.load(dma.command, 0) & PCI_COMMAND_MASTER) === 0) {
+      dma.faults.busMasterOff++;
+      return true; // the frame is lost inside the NIC
+    }
     const u8 = dma.u8;
     const u32 = dma.u32;
-    const same = src.buffer === u8.buffer;
     let done = 0;
     for (let i = 0; i < need; i++) {
-      const d = dma.addr(this.baseLo + this.head * 16, this.baseHi, 16, true);
+      const d = dma.target(this.baseLo + this.head * 16, this.baseHi, 16, true);
       if (d < 0) {
         // Descriptor fetch failed: nothing can be reported to the driver; drop the frame.
         this.dmaErrors++;
@@ -120,18 +126,14 @@ export class RxQueue {
       }
       const w = d >>> 2;
       const chunk = total - done < bufSize ? total - done : bufSize;
-      const b = dma.addr(u32[w]!, u32[w + 1]!, chunk, true);
+      const b = dma.target(u32[w]!, u32[w + 1]!, chunk, true);
       let error = 0;
       if (b < 0) {
         this.dmaErrors++;
         error = RX_DESC_ERROR_RXE;
       } else {
         const dataEnd = done + chunk < len ? done + chunk : len;
-        if (dataEnd > done) {
-          if (same) u8.copyWithin(b, off + done, off + dataEnd);
-          else if (off === 0 && done === 0 && dataEnd === src.length) u8.set(src, b);
-          else u8.set(src.subarray(off + done, off + dataEnd), b);
-        }
+        if (dataEnd > done) this.copier.copy(u8, u32, b, src, off + done, dataEnd - done);
         for (let k = dataEnd > done ? dataEnd : done; k < done + chunk; k++) u8[b + k - done] = this.crcScratch[k - len]!;
       }
       const last = i === need - 1;

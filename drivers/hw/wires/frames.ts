@@ -15,8 +15,11 @@ export interface FrameSink {
 export interface FrameReceiver {
   /** Offers a frame; false when the port dropped it (no descriptor, receiver off). */
   receive(src: Uint8Array, off: number, len: number): boolean;
-  /** True when a frame offered now would find a descriptor. */
-  canReceive(): boolean;
+  /**
+   * How many frames offered now would find a descriptor (counted in descriptors, so a frame
+   * larger than one receive buffer uses more than one). A hint: receive() still decides.
+   */
+  room(): number;
 }
 
 /** A wire end that produces frames for a port's receive side. */
@@ -55,8 +58,11 @@ export interface UdpFrameOptions {
   length?: number;
 }
 
-/** Byte offset of the 32-bit big-endian sequence number in frames built by {@link buildUdpFrame}. */
-export const SEQ_OFFSET = 42;
+/**
+ * Byte offset of the sequence number in frames built by {@link buildUdpFrame}: a little-endian
+ * u32 two bytes into the UDP payload, so a 4-byte-aligned buffer can stamp it with one store.
+ */
+export const SEQ_OFFSET = 44;
 
 function ipChecksum(b: Uint8Array, off: number, len: number): number {
   let sum = 0;
@@ -100,12 +106,13 @@ export function buildUdpFrame(options: UdpFrameOptions = {}): Uint8Array {
 }
 
 export function writeSeq(frame: Uint8Array, off: number, seq: number): void {
-  frame[off + SEQ_OFFSET] = seq >>> 24;
-  frame[off + SEQ_OFFSET + 1] = seq >>> 16;
-  frame[off + SEQ_OFFSET + 2] = seq >>> 8;
-  frame[off + SEQ_OFFSET + 3] = seq;
+  frame[off + SEQ_OFFSET] = seq;
+  frame[off + SEQ_OFFSET + 1] = seq >>> 8;
+  frame[off + SEQ_OFFSET + 2] = seq >>> 16;
+  frame[off + SEQ_OFFSET + 3] = seq >>> 24;
 }
 
 export function readSeq(frame: Uint8Array, off: number): number {
-  return ((frame[off + SEQ_OFFSET]! << 24) | (frame[off + SEQ_OFFSET + 1]! << 16) | (frame[off + SEQ_OFFSET + 2]! << 8) | frame[off + SEQ_OFFSET + 3]!) >>> 0;
+  const p = off + SEQ_OFFSET;
+  return (frame[p]! | (frame[p + 1]! << 8) | (frame[p + 2]! << 16) | (frame[p + 3]! << 24)) >>> 0;
 }

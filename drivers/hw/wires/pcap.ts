@@ -114,7 +114,7 @@ export class PcapReplay implements FrameSource {
   }
   pump(rx: FrameReceiver, budget: number): number {
     let n = 0;
-    while (n < budget && this.frames.length > 0 && rx.canReceive()) {
+    while (n < budget && this.frames.length > 0 && rx.room() > 0) {
       if (this.next === this.frames.length) {
         if (!this.loop) break;
         this.next = 0;
@@ -148,8 +148,8 @@ export class TapSource implements FrameSource, FrameReceiver {
     this.rx = rx;
     return this.inner.pump(this, budget);
   }
-  canReceive(): boolean {
-    return this.rx?.canReceive() ?? false;
+  room(): number {
+    return this.rx?.room() ?? 0;
   }
   receive(src: Uint8Array, off: number, len: number): boolean {
     const ok = this.rx?.receive(src, off, len) ?? false;

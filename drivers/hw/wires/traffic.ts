@@ -82,9 +82,12 @@ export class TrafficGenerator implements FrameSource {
         if (!rx.receive(t, 0, t.length)) c[OFFERED_DROPPED]!++;
       }
     } else {
-      for (; i < n && rx.canReceive(); i++) {
+      const room = rx.room();
+      if (room < n) n = room;
+      const len = t.length;
+      for (; i < n; i++) {
         writeSeq(t, 0, this.seq++);
-        rx.receive(t, 0, t.length);
+        rx.receive(t, 0, len);
       }
     }
     this.sent += i;

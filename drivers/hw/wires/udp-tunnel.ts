@@ -59,7 +59,7 @@ export class UdpTunnel implements FrameSink, FrameSource {
 
   pump(rx: FrameReceiver, budget: number): number {
     let n = 0;
-    while (n < budget && this.queue.length > 0 && rx.canReceive()) {
+    while (n < budget && this.queue.length > 0 && rx.room() > 0) {
       const f = this.queue.shift()!;
       rx.receive(f, 0, f.length);
       n++;
