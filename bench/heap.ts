@@ -18,7 +18,11 @@ const Header = struct({ len: u16, proto: u16, seq: u32, data: array(u8, 56) });
 
 export default async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const samples = quick ? 7 : 31;
+  // --smoke: a few iterations only, to prove the benchmark runs (the test suite uses it).
+  const smoke = args.includes('--smoke');
+  const samples = smoke ? 3 : quick ? 7 : 31;
+  const scale = smoke ? 1 / 1000 : 1;
+  const ops = (n: number): number => Math.max(10, Math.round(n * scale));
   const heap = new SharedHeap({ size: 64 * 1024 * 1024 });
   const d1 = viewsOf(portFor(heap, 1));
   const d2 = viewsOf(portFor(heap, 2));
@@ -33,7 +37,7 @@ export default async function main(args: string[]): Promise<void> {
       b.drop();
     }
     return s;
-  }, { ops: 500_000, samples });
+  }, { ops: ops(500_000), samples });
   // The same with zeroing (RRef.new): zeroing 2 KB of shared memory dominates.
   const allocFreeZeroed = measure((n) => {
     let s = 0;
@@ -43,7 +47,7 @@ export default async function main(args: string[]): Promise<void> {
       b.drop();
     }
     return s;
-  }, { ops: 100_000, samples });
+  }, { ops: ops(100_000), samples });
   // The same at the kernel's heap interface, without a handle: the allocator and registry alone.
   heap.registerType({ typeId: Buf.typeId, canonical: Buf.canonical, refOffsets: [] });
   const kernelAllocFree = measure((n) => {
@@ -54,7 +58,7 @@ export default async function main(args: string[]): Promise<void> {
       heap.free(1, slot, heap.registry.gen[slot]!);
     }
     return s;
-  }, { ops: 200_000, samples });
+  }, { ops: ops(200_000), samples });
 
   // Ownership move of one root back and forth between two domains.
   const moving = RRef.new(Header);
@@ -68,7 +72,7 @@ export default async function main(args: string[]): Promise<void> {
     }
     if (from !== 1) { gen = heap.move(slot, gen, from, 1); }
     return gen;
-  }, { ops: 1_000_000, samples });
+  }, { ops: ops(1_000_000), samples });
   // A move as the proxy performs it: revoke the sender's handle, move, mint the receiver's.
   let traveller = attach<RRef<{ readonly len: number }>>(d1, { kind: 'rref', layout: Header }, slot);
   const handleMove = measure((n) => {
@@ -80,14 +84,14 @@ export default async function main(args: string[]): Promise<void> {
       from = t; to = f;
     }
     return traveller.isValid;
-  }, { ops: 500_000, samples });
+  }, { ops: ops(500_000), samples });
 
   // Field reads and writes: a handle against a raw Uint16Array over the same bytes.
   enterDomain(d1);
   const pkt = RRef.new(Header, { len: 64, seq: 1 });
   const raw = new Uint16Array(heap.buffer);
   const rawIndex = heap.registry.offset[identify(pkt).slot]! >>> 1;
-  const READS = 10_000_000;
+  const READS = ops(10_000_000);
   const handleRead = measure((n) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += pkt.get('len');

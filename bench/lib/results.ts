@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 
-export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+/** Where results go: bench/results, or BENCH_RESULTS_DIR (smoke runs in tests write elsewhere). */
+export const resultsDir = process.env['BENCH_RESULTS_DIR'] ?? fileURLToPath(new URL('../results/', import.meta.url));
 
 /** Describes the machine and runtime a result was measured on. */
 export function environment(): Record<string, string | number> {
