@@ -8,7 +8,7 @@
 //   handle_write_ns  / raw_write_ns: the same for writes (handles also range-check the value)
 import { SharedHeap } from '../runtime/heap/index.ts';
 import { RRef, array, struct, u16, u32, u8 } from '../runtime/lib/index.ts';
-import { attach, detach, enterDomain, portFor, viewsOf, identify } from '../runtime/lib/internal.ts';
+import { attach, detach, enterDomain, portFor, viewsOf, identify, rrefKind } from '../runtime/lib/internal.ts';
 import { measure, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { barChart } from './lib/svg.ts';
@@ -74,7 +74,7 @@ export default async function main(args: string[]): Promise<void> {
     return gen;
   }, { ops: ops(1_000_000), samples });
   // A move as the proxy performs it: revoke the sender's handle, move, mint the receiver's.
-  let traveller = attach<RRef<{ readonly len: number }>>(d1, { kind: 'rref', layout: Header }, slot);
+  let traveller = attach<RRef<{ readonly len: number }>>(d1, rrefKind(Header), slot);
   const handleMove = measure((n) => {
     let from = 1, to = 2;
     for (let i = 0; i < n; i++) {

@@ -8,7 +8,7 @@
 // private fields.
 
 import type { PrimLayout, PrimKind, PrimValue, ValueLayout, Infer, RRefLike } from '../heap/layout.ts';
-import { REF_SIZE, isValueLayout, rrefBrand } from '../heap/layout.ts';
+import { REF_SIZE, isValueLayout, rrefBrand, u8 as u8Layout } from '../heap/layout.ts';
 import { typeIdOf } from '../heap/typeid.ts';
 import { HeapError } from '../heap/errors.ts';
 import type { HeapViews } from './port.ts';
@@ -37,36 +37,91 @@ export function currentViews(): HeapViews {
   return current;
 }
 
-function ensureType(v: HeapViews, typeId: number, canonical: string, refOffsets: readonly number[]): void {
-  let set = registered.get(v);
-  if (!set) registered.set(v, (set = new Set()));
-  if (set.has(typeId)) return;
-  v.port.registerType({ typeId, canonical, refOffsets });
-  set.add(typeId);
+let lastViews: HeapViews | undefined;
+let lastRegistered = new Set<number>();
+
+function ensureType(v: HeapViews, t: TypeFacts): void {
+  if (v !== lastViews) {
+    let set = registered.get(v);
+    if (!set) registered.set(v, (set = new Set()));
+    lastViews = v;
+    lastRegistered = set;
+  }
+  if (lastRegistered.has(t.typeId)) return;
+  v.port.registerType({ typeId: t.typeId, canonical: t.canonical, refOffsets: t.refOffsets });
+  lastRegistered.add(t.typeId);
 }
 
 // ---- what a handle names ----------------------------------------------------------------------
 
-/** Describes the class and layout of a handle, so trusted glue can mint an equal one elsewhere. */
-export type HandleKind =
-  | { readonly kind: 'rref'; readonly layout: ValueLayout }
-  | { readonly kind: 'vec'; readonly prim: PrimLayout }
-  | { readonly kind: 'array'; readonly elem: ValueLayout; readonly length: number }
-  | { readonly kind: 'deque'; readonly elem: ValueLayout; readonly capacity: number };
+/** What the heap must know of a handle's type, computed once per kind. */
+interface TypeFacts {
+  readonly typeId: number;
+  readonly canonical: string;
+  readonly refOffsets: readonly number[];
+}
 
-export function typeOfKind(k: HandleKind): { typeId: number; canonical: string; refOffsets: readonly number[] } {
-  switch (k.kind) {
-    case 'rref': return { typeId: k.layout.typeId, canonical: k.layout.canonical, refOffsets: k.layout.refOffsets };
-    case 'vec': { const c = `vec<${k.prim.canonical}>`; return { typeId: typeIdOf(c), canonical: c, refOffsets: [] }; }
-    case 'array': {
-      const c = `rrefarray<${k.elem.canonical};${k.length}>`;
-      return { typeId: typeIdOf(c), canonical: c, refOffsets: Array.from({ length: k.length }, (_, i) => i * REF_SIZE) };
-    }
-    case 'deque': {
-      const c = `rrefdeque<${k.elem.canonical};${k.capacity}>`;
-      return { typeId: typeIdOf(c), canonical: c, refOffsets: Array.from({ length: k.capacity }, (_, i) => DEQUE_HEADER + i * REF_SIZE) };
-    }
+/**
+ * Describes the class and layout of a handle, so trusted glue can mint an equal one elsewhere.
+ * Kinds are cached per layout (see rrefKind and friends): allocating creates no objects but the
+ * handle itself.
+ */
+export type HandleKind =
+  | (TypeFacts & { readonly kind: 'rref'; readonly layout: ValueLayout; readonly fields: FieldTable })
+  | (TypeFacts & { readonly kind: 'vec'; readonly prim: PrimLayout })
+  | (TypeFacts & { readonly kind: 'array'; readonly elem: ValueLayout; readonly length: number })
+  | (TypeFacts & { readonly kind: 'deque'; readonly elem: ValueLayout; readonly capacity: number });
+
+export function typeOfKind(k: HandleKind): TypeFacts {
+  return k;
+}
+
+const rrefKinds = new WeakMap<ValueLayout, HandleKind>();
+const vecKinds = new WeakMap<PrimLayout, HandleKind>();
+const arrayKinds = new WeakMap<ValueLayout, Map<number, HandleKind>>();
+const dequeKinds = new WeakMap<ValueLayout, Map<number, HandleKind>>();
+
+export function rrefKind(layout: ValueLayout): HandleKind {
+  let k = rrefKinds.get(layout);
+  if (k === undefined) {
+    k = Object.freeze({ kind: 'rref', layout, fields: fieldTable(layout), typeId: layout.typeId, canonical: layout.canonical, refOffsets: layout.refOffsets });
+    rrefKinds.set(layout, k);
   }
+  return k;
+}
+
+export function vecKind(prim: PrimLayout): HandleKind {
+  let k = vecKinds.get(prim);
+  if (k === undefined) {
+    const canonical = `vec<${prim.canonical}>`;
+    k = Object.freeze({ kind: 'vec', prim, typeId: typeIdOf(canonical), canonical, refOffsets: Object.freeze([]) });
+    vecKinds.set(prim, k);
+  }
+  return k;
+}
+
+function sized(cache: WeakMap<ValueLayout, Map<number, HandleKind>>, elem: ValueLayout, n: number, make: () => HandleKind): HandleKind {
+  let byLength = cache.get(elem);
+  if (byLength === undefined) cache.set(elem, (byLength = new Map()));
+  let k = byLength.get(n);
+  if (k === undefined) byLength.set(n, (k = make()));
+  return k;
+}
+
+export function arrayKind(elem: ValueLayout, length: number): HandleKind {
+  return sized(arrayKinds, elem, length, () => {
+    const canonical = `rrefarray<${elem.canonical};${length}>`;
+    const refOffsets = Object.freeze(Array.from({ length }, (_, i) => i * REF_SIZE));
+    return Object.freeze({ kind: 'array', elem, length, typeId: typeIdOf(canonical), canonical, refOffsets });
+  });
+}
+
+export function dequeKind(elem: ValueLayout, capacity: number): HandleKind {
+  return sized(dequeKinds, elem, capacity, () => {
+    const canonical = `rrefdeque<${elem.canonical};${capacity}>`;
+    const refOffsets = Object.freeze(Array.from({ length: capacity }, (_, i) => DEQUE_HEADER + i * REF_SIZE));
+    return Object.freeze({ kind: 'deque', elem, capacity, typeId: typeIdOf(canonical), canonical, refOffsets });
+  });
 }
 
 const DEQUE_HEADER = 8;
@@ -152,7 +207,7 @@ export abstract class Handle {
 
   /** The stable type id of the object's type (the same in every domain). */
   get typeId(): number {
-    return typeOfKind(this.#kind).typeId;
+    return this.#kind.typeId;
   }
 
   /**
@@ -189,9 +244,8 @@ function mint<H extends Handle>(v: HeapViews, kind: HandleKind, slot: number, re
 
 function allocate(kind: HandleKind, size: number, zero = true): { v: HeapViews; slot: number } {
   const v = currentViews();
-  const t = typeOfKind(kind);
-  ensureType(v, t.typeId, t.canonical, t.refOffsets);
-  return { v, slot: v.port.alloc(t.typeId, size, zero) };
+  ensureType(v, kind);
+  return { v, slot: v.port.alloc(kind.typeId, size, zero) };
 }
 
 // ---- scalar load/store with range checks ------------------------------------------------------
@@ -391,7 +445,7 @@ export class RRefImpl<T> extends DataHandle {
     super(key, v, slot, kind, readOnly);
     if (kind.kind !== 'rref') throw new TypeError('not an RRef kind');
     this.#layout = kind.layout;
-    this.#fields = fieldTable(kind.layout);
+    this.#fields = kind.fields;
   }
 
   protected get plainData(): boolean {
@@ -401,7 +455,7 @@ export class RRefImpl<T> extends DataHandle {
   /** Allocates a zeroed object of `layout` in the current domain and applies `init`. */
   static new<L extends ValueLayout>(layout: L, init?: NoInfer<Init<Infer<L>>>): RRefImpl<Infer<L>> {
     if (!isValueLayout(layout)) throw new TypeError('RRef.new needs an exchangeable layout (u8..f64, bool, array, struct)');
-    const kind: HandleKind = { kind: 'rref', layout };
+    const kind = rrefKind(layout);
     const { v, slot } = allocate(kind, layout.size);
     const handle = new RRefImpl<Infer<L>>(token, v, slot, kind, false);
     try {
@@ -430,7 +484,7 @@ export class RRefImpl<T> extends DataHandle {
    */
   static newUninit<L extends ValueLayout>(layout: L): RRefImpl<Infer<L>> {
     if (!isValueLayout(layout)) throw new TypeError('RRef.newUninit needs an exchangeable layout (u8..f64, bool, array, struct)');
-    const kind: HandleKind = { kind: 'rref', layout };
+    const kind = rrefKind(layout);
     const { v, slot } = allocate(kind, layout.size, false);
     return new RRefImpl<Infer<L>>(token, v, slot, kind, false);
   }
@@ -525,7 +579,7 @@ export class RRefImpl<T> extends DataHandle {
     const f = this.#ref(path);
     const slot = this.#refSlot(path);
     if (slot === 0) return fn(undefined);
-    const child = mint<RRefImpl<RefTargetAt<T, P>>>(viewsOf(this), { kind: 'rref', layout: f.layout.target }, slot, true);
+    const child = mint<RRefImpl<RefTargetAt<T, P>>>(viewsOf(this), rrefKind(f.layout.target), slot, true);
     try {
       return fn(child);
     } finally {
@@ -561,7 +615,7 @@ export class RRefImpl<T> extends DataHandle {
     const v = viewsOf(this);
     const { slot, gen } = identity(this);
     const child = v.port.takeRef(slot, gen, offset);
-    return child === 0 ? undefined : mint<RRefImpl<never>>(v, { kind: 'rref', layout: target }, child, false);
+    return child === 0 ? undefined : mint<RRefImpl<never>>(v, rrefKind(target), child, false);
   }
 
   #putField(offset: number, target: ValueLayout, child: Handle): void {
@@ -649,7 +703,7 @@ export class RRefVecImpl<T> extends DataHandle {
   static new<K extends PrimKind>(elem: PrimLayout<K>, length: number): RRefVecImpl<PrimValue<K>> {
     if (elem?.kind !== 'prim') throw new TypeError('RRefVec.new needs a primitive layout (u8..f64, bool)');
     if (length >>> 0 !== length) throw new RangeError(`RRefVec length must be a non-negative 32-bit integer, got ${String(length)}`);
-    const kind: HandleKind = { kind: 'vec', prim: elem };
+    const kind = vecKind(elem);
     const { v, slot } = allocate(kind, length * elem.size);
     return new RRefVecImpl(token, v, slot, kind, false);
   }
@@ -658,7 +712,7 @@ export class RRefVecImpl<T> extends DataHandle {
   static newUninit<K extends PrimKind>(elem: PrimLayout<K>, length: number): RRefVecImpl<PrimValue<K>> {
     if (elem?.kind !== 'prim') throw new TypeError('RRefVec.newUninit needs a primitive layout (u8..f64, bool)');
     if (length >>> 0 !== length) throw new RangeError(`RRefVec length must be a non-negative 32-bit integer, got ${String(length)}`);
-    const kind: HandleKind = { kind: 'vec', prim: elem };
+    const kind = vecKind(elem);
     const { v, slot } = allocate(kind, length * elem.size, false);
     return new RRefVecImpl(token, v, slot, kind, false);
   }
@@ -711,7 +765,7 @@ export class RRefVecImpl<T> extends DataHandle {
   }
 }
 
-const U8_VEC: HandleKind = { kind: 'vec', prim: { kind: 'prim', prim: 'u8', size: 1, align: 1, typeId: typeIdOf('u8'), canonical: 'u8', refOffsets: [] } };
+const U8_VEC: HandleKind = vecKind(u8Layout);
 
 function utf8LengthOf(s: string): number {
   let n = 0;
@@ -744,7 +798,7 @@ export class RRefArrayImpl<T, N extends number = number> extends Handle {
   static new<L extends ValueLayout, N extends number>(elem: L, length: N): RRefArrayImpl<Infer<L>, N> {
     if (!isValueLayout(elem)) throw new TypeError('RRefArray.new needs an exchangeable element layout');
     if (length >>> 0 !== length || length > 1 << 20) throw new RangeError(`RRefArray length must be an integer in 0..${1 << 20}`);
-    const kind: HandleKind = { kind: 'array', elem, length };
+    const kind = arrayKind(elem, length);
     const { v, slot } = allocate(kind, length * REF_SIZE);
     return new RRefArrayImpl(token, v, slot, kind, false);
   }
@@ -780,7 +834,7 @@ export class RRefArrayImpl<T, N extends number = number> extends Handle {
     const { slot, gen } = identity(this);
     const v = viewsOf(this);
     const child = v.port.takeRef(slot, gen, index * REF_SIZE);
-    return child === 0 ? undefined : mint<RRefImpl<T>>(v, { kind: 'rref', layout: this.#elem }, child, false);
+    return child === 0 ? undefined : mint<RRefImpl<T>>(v, rrefKind(this.#elem), child, false);
   }
 
   /** Runs `fn` with a read-only borrowed handle to slot `index` (undefined when empty). */
@@ -790,7 +844,7 @@ export class RRefArrayImpl<T, N extends number = number> extends Handle {
     const v = viewsOf(this);
     const child = v.u32[(base + index * REF_SIZE) >>> 2]!;
     if (child === 0) return fn(undefined);
-    const h = mint<RRefImpl<T>>(v, { kind: 'rref', layout: this.#elem }, child, true);
+    const h = mint<RRefImpl<T>>(v, rrefKind(this.#elem), child, true);
     try {
       return fn(h);
     } finally {
@@ -818,7 +872,7 @@ export class RRefDequeImpl<T, N extends number = number> extends Handle {
   static new<L extends ValueLayout, N extends number>(elem: L, capacity: N): RRefDequeImpl<Infer<L>, N> {
     if (!isValueLayout(elem)) throw new TypeError('RRefDeque.new needs an exchangeable element layout');
     if (capacity >>> 0 !== capacity || capacity < 1 || capacity > 1 << 20) throw new RangeError(`RRefDeque capacity must be an integer in 1..${1 << 20}`);
-    const kind: HandleKind = { kind: 'deque', elem, capacity };
+    const kind = dequeKind(elem, capacity);
     const { v, slot } = allocate(kind, DEQUE_HEADER + capacity * REF_SIZE);
     return new RRefDequeImpl(token, v, slot, kind, false);
   }
@@ -867,7 +921,7 @@ export class RRefDequeImpl<T, N extends number = number> extends Handle {
     v.u32[base >>> 2] = (head + 1) % this.#capacity;
     v.u32[(base + 4) >>> 2] = len - 1;
     if (child === 0) throw new HeapError('BAD_REF', 'RRefDeque is corrupt: a counted slot was empty');
-    return mint<RRefImpl<T>>(v, { kind: 'rref', layout: this.#elem }, child, false);
+    return mint<RRefImpl<T>>(v, rrefKind(this.#elem), child, false);
   }
 }
 
