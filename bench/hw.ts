@@ -18,7 +18,9 @@ import { RefNvme } from '../tests/hw/support/nvme-driver.ts';
 
 type Kind = 'inline' | 'threaded';
 const BATCH = 32;
-const RING = Number(process.env.HW_RING ?? 512);
+const RING = 512;
+// Namespace size for the NVMe run: the working set of the random reads. Override with HW_NVME_MB.
+const NVME_BYTES = Number(process.env.HW_NVME_MB ?? 64) << 20;
 
 function makeEngine(kind: Kind, mem: DmaArena): Engine {
   return kind === 'inline' ? new InlineEngine({ buffer: mem.buffer }) : new ThreadedEngine({ buffer: mem.buffer });
@@ -130,7 +132,7 @@ export async function nicRx(kind: Kind, seconds: number): Promise<number> {
 export async function nvmeIops(kind: Kind, seconds: number): Promise<number> {
   const mem = new DmaArena(64 << 20);
   const engine = makeEngine(kind, mem);
-  const ctrl = engine.addNvme({ namespaces: [{ memory: 256 << 20, blockSize: 512 }] });
+  const ctrl = engine.addNvme({ namespaces: [{ memory: NVME_BYTES, blockSize: 512 }] });
   await engine.start();
   const drv = new RefNvme(engine, ctrl.bar0, ctrl.pci, mem);
   const depth = 256;

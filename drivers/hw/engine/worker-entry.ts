@@ -14,8 +14,12 @@ export interface WorkerInit {
   mailbox: SharedArrayBuffer;
 }
 
-/** Idle rounds spent spinning before sleeping: keeps wake-up latency low under load. */
-const SPIN_ROUNDS = 4096;
+/**
+ * How long the thread spins without work before it sleeps. Waking a sleeping thread costs a
+ * futex wake-up (0.1-1 ms on a busy machine), far longer than a driver takes to refill a ring,
+ * so under load the device must not fall asleep between batches.
+ */
+const SPIN_MS = 2;
 const MAX_SLEEP_MS = 8;
 
 async function main(): Promise<void> {
@@ -42,12 +46,13 @@ async function main(): Promise<void> {
   };
   parentPort?.postMessage({ type: 'ready' });
 
-  let idleRounds = 0;
+  let idleSince = -1; // when the device last stopped finding work (-1: it is busy)
   let sleepMs = 1;
   while (Atomics.load(box, STOP) === 0) {
     const until = performance.now() + 5;
     let rounds = 0;
     let kickSeen: number;
+    let sleepy = false;
     for (;;) {
       kickSeen = Atomics.load(box, KICK);
       let work = serve(box, handler) ? 1 : 0;
@@ -59,23 +64,29 @@ async function main(): Promise<void> {
         }
       }
       if (work !== 0) {
-        idleRounds = 0;
+        idleSince = -1;
         sleepMs = 1;
-      } else if (++idleRounds > SPIN_ROUNDS) break;
-      // Yield now and then so timers and sockets on this thread get their turn.
-      if ((++rounds & 1023) === 0 && performance.now() > until) break;
+      }
+      // Clock checks are not free: look at the time only every 256 rounds.
+      if ((++rounds & 255) === 0) {
+        const now = performance.now();
+        if (work === 0 && idleSince < 0) idleSince = now;
+        if (idleSince >= 0 && now - idleSince > SPIN_MS) {
+          sleepy = true;
+          break;
+        }
+        // Yield now and then so timers and sockets on this thread get their turn.
+        if (now > until) break;
+      }
     }
     if (Atomics.load(box, STOP) !== 0) break;
-    if (idleRounds > SPIN_ROUNDS && models.every((m) => m.idle?.() ?? true)) {
+    if (sleepy && models.every((m) => m.idle?.() ?? true)) {
       Atomics.store(box, SLEEPING, 1);
       Atomics.wait(box, KICK, kickSeen, sleepMs);
       Atomics.store(box, SLEEPING, 0);
-      await new Promise((resolve) => setImmediate(resolve));
       sleepMs = Math.min(sleepMs * 2, MAX_SLEEP_MS);
-      idleRounds = SPIN_ROUNDS >> 1;
-    } else {
-      await new Promise((resolve) => setImmediate(resolve));
     }
+    await new Promise((resolve) => setImmediate(resolve));
   }
   built.close();
   parentPort?.postMessage({ type: 'closed' });
