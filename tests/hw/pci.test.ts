@@ -91,3 +91,20 @@ describe.each(ENGINE_KINDS)('command register gates MMIO and DMA (%s engine)', (
     expect(drv.reap(drv.io[0]!)).toBeUndefined();
   });
 });
+
+describe('threaded engine robustness', () => {
+  it('fails MMIO with all ones instead of blocking when the device thread is gone', async () => {
+    const { ThreadedEngine } = await import('../../drivers/hw/engine/threaded.ts');
+    const { DmaArena } = await import('./support/memory.ts');
+    const mem = new DmaArena(1 << 20);
+    const engine = new ThreadedEngine({ buffer: mem.buffer });
+    const nic = engine.addIxgbe();
+    await engine.start();
+    nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY);
+    expect(nic.bar0.read32(R.EEC) & R.EEC_ARD).toBe(R.EEC_ARD);
+    await engine.shutdown();
+    // Registers with side effects need the device thread: they read all ones, like a master abort.
+    expect(nic.bar0.read32(R.STATUS)).toBe(0xffffffff);
+    nic.bar0.write32(R.CTRL, R.CTRL_RST); // dropped, and returns
+  });
+});

@@ -12,6 +12,10 @@ export const SLEEPING = 8;
 export const STOP = 9;
 /** Exceptions a model raised on the device thread (a model bug; the host never sees them). */
 export const MODEL_FAULTS = 10;
+/** Bumped by the device thread on every turn of its loop (at least every few ms). */
+export const HEARTBEAT = 11;
+/** A device thread that has not turned its loop for this long is taken for dead. */
+const DEAD_AFTER_MS = 2000;
 const WORDS = 16;
 
 const IDLE = 0, REQUEST = 1, DONE = 2;
@@ -39,9 +43,21 @@ export function call(box: Int32Array, device: number, op: number, a: number, b: 
     box[ARG_B] = b;
     Atomics.store(box, STATE, REQUEST);
     kick(box);
+    let beat = Atomics.load(box, HEARTBEAT);
+    let beatAt = performance.now();
     while (Atomics.load(box, STATE) !== DONE) {
       if (Atomics.load(box, STOP) !== 0 && Atomics.load(box, STATE) === REQUEST) return 0xffffffff; // device thread gone
       Atomics.wait(box, STATE, REQUEST, 50);
+      const b = Atomics.load(box, HEARTBEAT);
+      if (b !== beat) {
+        beat = b;
+        beatAt = performance.now();
+      } else if (performance.now() - beatAt > DEAD_AFTER_MS) {
+        // The device thread died (or hangs): fail the access like a master abort, never block forever.
+        Atomics.store(box, STOP, 1);
+        Atomics.store(box, STATE, IDLE);
+        return 0xffffffff;
+      }
     }
     const r = box[RESULT]!;
     Atomics.store(box, STATE, IDLE);

@@ -4,7 +4,7 @@
 // with a short timeout: Atomics.waitAsync wake-ups from another thread were observed to arrive
 // only when the timeout fired. Between sleeps the loop yields so sockets and timers still run.
 import { parentPort, workerData } from 'node:worker_threads';
-import { KICK, MODEL_FAULTS, OP_CONTROL, OP_READ, OP_WRITE, serve, SLEEPING, STOP } from './mailbox.ts';
+import { HEARTBEAT, KICK, MODEL_FAULTS, OP_CONTROL, OP_READ, OP_WRITE, serve, SLEEPING, STOP } from './mailbox.ts';
 import { buildDevices, dmaFromSpec } from './spec.ts';
 import type { DeviceSpec, DmaSpec } from './spec.ts';
 
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   let idleSince = -1; // when the device last stopped finding work (-1: it is busy)
   let sleepMs = 1;
   while (Atomics.load(box, STOP) === 0) {
+    Atomics.add(box, HEARTBEAT, 1);
     const until = performance.now() + 5;
     let rounds = 0;
     let kickSeen: number;
