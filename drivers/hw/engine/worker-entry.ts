@@ -15,11 +15,14 @@ export interface WorkerInit {
 }
 
 /**
- * How long the thread spins without work before it sleeps. Waking a sleeping thread costs a
- * futex wake-up (0.1-1 ms on a busy machine), far longer than a driver takes to refill a ring,
- * so under load the device must not fall asleep between batches.
+ * Idle policy. For the first SPIN_MS without work the thread busy-polls (a driver refills a ring
+ * within microseconds, and waking a sleeping thread costs a futex wake-up, 0.1-1 ms on a busy
+ * machine). Until DOZE_MS it polls between short waits that a doorbell interrupts, so a core
+ * shared with the driver is handed back. After that it sleeps in growing steps.
  */
-const SPIN_MS = 2;
+const SPIN_MS = 0.2;
+const DOZE_MS = 2;
+const DOZE_WAIT_MS = 0.05;
 const MAX_SLEEP_MS = 8;
 
 async function main(): Promise<void> {
@@ -69,19 +72,26 @@ async function main(): Promise<void> {
         sleepMs = 1;
       }
       // Clock checks are not free: look at the time only every 256 rounds.
-      if ((++rounds & 255) === 0) {
+      if ((++rounds & 255) === 0 || idleSince >= 0) {
         const now = performance.now();
         if (work === 0 && idleSince < 0) idleSince = now;
-        if (idleSince >= 0 && now - idleSince > SPIN_MS) {
+        const idleFor = idleSince < 0 ? 0 : now - idleSince;
+        if (idleFor > SPIN_MS && work === 0 && !models.every((m) => m.idle?.() ?? true)) {
+          idleSince = now; // timed work is due soon: keep polling
+        } else if (idleFor > DOZE_MS) {
           sleepy = true;
           break;
+        } else if (idleFor > SPIN_MS && work === 0) {
+          Atomics.store(box, SLEEPING, 1);
+          Atomics.wait(box, KICK, kickSeen, DOZE_WAIT_MS);
+          Atomics.store(box, SLEEPING, 0);
         }
         // Yield now and then so timers and sockets on this thread get their turn.
         if (now > until) break;
       }
     }
     if (Atomics.load(box, STOP) !== 0) break;
-    if (sleepy && models.every((m) => m.idle?.() ?? true)) {
+    if (sleepy) {
       Atomics.store(box, SLEEPING, 1);
       Atomics.wait(box, KICK, kickSeen, sleepMs);
       Atomics.store(box, SLEEPING, 0);
