@@ -1,0 +1,60 @@
+// redleaf-check: `redleaf-check --idl [--format text|json] [dir]`.
+// Exit codes: 0 clean, 1 violations, 2 usage or internal error.
+import path from 'node:path';
+import { formatDiagnostic } from './diagnostics.ts';
+import { addIdlFolders, createIdlProject, hostOf, repoRoot } from './idl/load.ts';
+import { validateIdl } from './idl/validate.ts';
+
+const usage = 'usage: redleaf-check --idl [--format text|json] [dir]   (dir defaults to runtime/idl)';
+
+interface Options {
+  readonly format: 'text' | 'json';
+  readonly dir: string;
+}
+
+function parse(args: readonly string[]): Options | string {
+  let idl = false;
+  let format: 'text' | 'json' = 'text';
+  let dir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--idl') idl = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const value = a === '--format' ? args[++i] : a.slice('--format='.length);
+      if (value !== 'text' && value !== 'json') return `--format takes text or json, got ${value ?? 'nothing'}`;
+      format = value;
+    } else if (a === '--help' || a === '-h') return '';
+    else if (a.startsWith('-')) return `unknown option ${a}`;
+    else if (dir !== undefined) return 'only one dir may be given';
+    else dir = a;
+  }
+  if (!idl) return 'nothing to check: pass --idl';
+  return { format, dir: path.resolve(dir ?? path.join(repoRoot, 'runtime/idl')) };
+}
+
+export function main(args: readonly string[]): number {
+  const opts = parse(args);
+  if (typeof opts === 'string') {
+    process.stderr.write(`${opts === '' ? '' : `redleaf-check: ${opts}\n`}${usage}\n`);
+    return 2;
+  }
+  try {
+    const project = createIdlProject();
+    const [files] = addIdlFolders(project, [opts.dir]);
+    const { diagnostics, model } = validateIdl(hostOf(project), files ?? [], repoRoot);
+    if (opts.format === 'json') {
+      const cwd = process.cwd();
+      const out = { diagnostics: diagnostics.map((d) => ({ ...d, file: path.relative(cwd, d.file) || d.file })), model };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
+      if (diagnostics.length > 0) process.stderr.write(`${diagnostics.length} violation${diagnostics.length === 1 ? '' : 's'}\n`);
+    }
+    return diagnostics.length === 0 ? 0 : 1;
+  } catch (e) {
+    process.stderr.write(`redleaf-check: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
