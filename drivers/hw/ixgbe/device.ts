@@ -127,6 +127,7 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     this.eims = 0;
     this.resets++;
     this.refreshConfig();
+    this.refreshQueueStats();
   }
 
   private refreshConfig(): void {
