@@ -130,7 +130,8 @@ function identify(c: NvmeController, w: number, nsid: number, cns: number): numb
       v.setUint16(514, c.mqes + 1 > 0xffff ? 0xffff : c.mqes + 1, true); // MAXCMD
       v.setUint32(516, c.namespaces.length, true); // NN
       v.setUint16(520, 0, true); // ONCS: only the mandatory NVM commands
-      p[525] = c.namespaces.some((ns) => ns.cache !== undefined) ? 1 : 0; // VWC present
+      // VWC: present (bit 0), and Flush accepts NSID FFFFFFFFh (bits 2:1 = 11b).
+      p[525] = c.namespaces.some((ns) => ns.cache !== undefined) ? 0x07 : 0;
       putAscii(p, 768, 256, SUBNQN);
       p.fill(0, 768 + SUBNQN.length, 1024); // NQN is NUL-padded, unlike the other strings
       return transferPage(c, w, 4096);
