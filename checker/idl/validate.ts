@@ -123,7 +123,11 @@ class Validator {
     seen.add(name);
     if (forbiddenMethodNames.has(name) || name.startsWith('__')) shape(m.name, `'${name}' cannot name a method (it would shadow or reach Object.prototype, or make stubs thenable)`);
     if (m.questionToken !== undefined) shape(m.questionToken, 'a method cannot be optional');
-    if (m.typeParameters !== undefined) shape(m.typeParameters[0]!, 'a method cannot be generic');
+    if (m.typeParameters !== undefined) {
+      // Its parameters and result name the type parameters; one diagnostic says enough.
+      shape(m.typeParameters[0]!, 'a method cannot be generic');
+      return undefined;
+    }
     const params: ParamModel[] = [];
     for (const p of m.parameters) {
       if (!t.isIdentifier(p.name)) { shape(p.name, 'parameters must be plain identifiers (no destructuring)'); continue; }

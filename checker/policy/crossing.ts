@@ -2,7 +2,8 @@
 // copied, handles moved or lent, @idl interfaces passed as stubs, records copied field by field;
 // nothing else crosses. Library types are recognised by their declaring file.
 import type * as ts from 'typescript';
-import { handleNames, isBuiltin, isTrusted, resolveAlias } from './host.ts';
+import path from 'node:path';
+import { declarationFile, handleNames, isBuiltin, isTrusted, repoRelative, resolveAlias } from './host.ts';
 import type { PolicyHost } from './host.ts';
 import { declaredTypeNode, layoutExchangeable, primitiveFlags, stringKey } from './layout.ts';
 import type { CrossingType, HandleCrossing, LayoutType, RecordField } from './shapes.ts';
@@ -70,6 +71,22 @@ function aliasesBorrowed(host: PolicyHost, node: ts.Node | undefined): boolean {
   return decl !== undefined && t.isTypeAliasDeclaration(decl) && isBorrowedNode(host, decl.type);
 }
 
+/** A reference to a domain's own declaration named like a trusted one (RRef, Borrowed...). */
+function lookAlikeName(host: PolicyHost, node: ts.Node | undefined): string | undefined {
+  const t = host.ts;
+  if (node === undefined || !t.isTypeReferenceNode(node)) return undefined;
+  const name = t.isIdentifier(node.typeName) ? node.typeName.text : node.typeName.right.text;
+  const sym = host.checker.getSymbolAtLocation(node.typeName);
+  if (sym === undefined) return undefined;
+  const target = resolveAlias(host, sym);
+  if (!handleNames.has(target.getName()) && !handleNames.has(name)) return undefined;
+  const file = declarationFile(target);
+  const lib = path.join(host.runtimeDir, 'lib') + path.sep;
+  const heap = path.join(host.runtimeDir, 'heap') + path.sep;
+  if (file === undefined || file.startsWith(lib) || file.startsWith(heap)) return undefined;
+  return `'${name}' is a look-alike declared in ${repoRelative(host, file)}, not the trusted library's (runtime/lib): it ${HERE}`;
+}
+
 function literalKind(host: PolicyHost, type: ts.Type): string | undefined {
   const t = host.ts;
   if (type.flags & t.TypeFlags.NumberLiteral || type.flags & t.TypeFlags.EnumLike) return 'number';
@@ -98,6 +115,8 @@ class CrossingWalk {
       if (handle === undefined) return reject([...path, 'Borrowed'], 'only a handle (RRef, RRefVec, RRefArray, RRefDeque) can be lent', innerNode ?? node);
       return handle.ok ? accept({ kind: 'borrowed', handle: handle.value }) : handle;
     }
+    const lookAlike = lookAlikeName(host, node);
+    if (lookAlike !== undefined) return reject(path, lookAlike, node);
     if (aliasesBorrowed(host, node)) return reject(path, 'write Borrowed<...> directly: an alias hides from the IDL compiler that the handle is lent', node);
     const f = type.flags;
     if (f & t.TypeFlags.Any) return reject(path, `'any' ${HERE} (nothing is known about it)`, node);
@@ -169,8 +188,8 @@ class CrossingWalk {
     }
     const named = type.aliasSymbol?.getName() ?? sym.getName();
     if (handleNames.has(named) || handleNames.has(sym.getName())) {
-      const decl = sym.declarations?.[0]?.getSourceFile().fileName ?? 'an unknown file';
-      return reject(path, `'${named}' is a look-alike declared in ${decl}, not the trusted library's (runtime/lib): it ${HERE}`, node);
+      const file = declarationFile(sym);
+      return reject(path, `'${named}' is a look-alike declared in ${file === undefined ? 'an unknown file' : repoRelative(host, file)}, not the trusted library's (runtime/lib): it ${HERE}`, node);
     }
     return undefined;
   }

@@ -68,6 +68,7 @@ export function isBuiltin(symbol: ts.Symbol | undefined): boolean {
   return decls.length > 0 && decls.every((d) => d.getSourceFile().hasNoDefaultLib);
 }
 
-export function relativeToCwd(file: string): string {
-  return path.relative(process.cwd(), file) || file;
+/** A file named relative to the repository (the folder holding runtime/), for messages. */
+export function repoRelative(host: PolicyHost, file: string): string {
+  return path.relative(path.dirname(host.runtimeDir), file).split(path.sep).join('/');
 }
