@@ -2,6 +2,7 @@
 // in-process driver loop (no domains, no proxies) drives the 82599 model at batch 32 in each
 // direction and the NVMe model with 4 KB reads, inline and on a device thread. What this
 // measures is how much of the 67 ns per packet budget of 10 GbE the model itself costs.
+import os from 'node:os';
 import { median, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { barChart } from './lib/svg.ts';
@@ -26,13 +27,31 @@ function makeEngine(kind: Kind, mem: DmaArena): Engine {
   return kind === 'inline' ? new InlineEngine({ buffer: mem.buffer }) : new ThreadedEngine({ buffer: mem.buffer });
 }
 
+/** Operations per second over a timed window, and CPU nanoseconds per operation (all threads). */
+interface Rate {
+  perSecond: number;
+  cpuNsPerOp: number;
+}
+
+/** Times `run` for `seconds`, counting operations with `count()` before and after. */
+function timed(seconds: number, run: (deadline: number) => void, count: () => number): Rate {
+  const before = count();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  run(t0 + seconds * 1000);
+  const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const ops = count() - before;
+  return { perSecond: (ops * 1000) / elapsed, cpuNsPerOp: ops > 0 ? ((cpu.user + cpu.system) * 1000) / ops : 0 };
+}
+
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
 }
 
 /** Packets per second the NIC model transmits at batch 32 (device-side count). */
-export async function nicTx(kind: Kind, seconds: number): Promise<number> {
+export async function nicTx(kind: Kind, seconds: number): Promise<Rate> {
   const mem = new DmaArena(64 << 20);
   const engine = makeEngine(kind, mem);
   const nic = engine.addIxgbe({ link: { kind: 'traffic' } });
@@ -74,18 +93,15 @@ export async function nicTx(kind: Kind, seconds: number): Promise<number> {
     }
   };
   run(performance.now() + 200); // warm-up
-  const before = nic.traffic!.received;
-  const t0 = performance.now();
-  run(t0 + seconds * 1000);
-  // Count only what the device finished within the window.
-  const pps = ((nic.traffic!.received - before) * 1000) / (performance.now() - t0);
+  // Count what the device finished (the sink's count) within the window.
+  const rate = timed(seconds, run, () => nic.traffic!.received);
   if (nic.traffic!.lost !== 0 || nic.traffic!.reordered !== 0) throw new Error(`sink saw ${nic.traffic!.lost} sequence gaps`);
   await engine.shutdown();
-  return pps;
+  return rate;
 }
 
 /** Packets per second the NIC model receives from a generator at batch 32 (driver-side count). */
-export async function nicRx(kind: Kind, seconds: number): Promise<number> {
+export async function nicRx(kind: Kind, seconds: number): Promise<Rate> {
   const mem = new DmaArena(64 << 20);
   const engine = makeEngine(kind, mem);
   const nic = engine.addIxgbe({ link: { kind: 'traffic', generator: {} } });
@@ -119,17 +135,14 @@ export async function nicRx(kind: Kind, seconds: number): Promise<number> {
     }
   };
   run(performance.now() + 200);
-  const before = received;
-  const t0 = performance.now();
-  run(t0 + seconds * 1000);
-  const pps = ((received - before) * 1000) / (performance.now() - t0);
+  const rate = timed(seconds, run, () => received);
   if (bytes === 0) throw new Error('no frames received');
   await engine.shutdown();
-  return pps;
+  return rate;
 }
 
 /** 4 KB reads per second the NVMe model completes, queue depth 256 on one queue pair. */
-export async function nvmeIops(kind: Kind, seconds: number): Promise<number> {
+export async function nvmeIops(kind: Kind, seconds: number): Promise<Rate> {
   const mem = new DmaArena(64 << 20);
   const engine = makeEngine(kind, mem);
   const ctrl = engine.addNvme({ namespaces: [{ memory: NVME_BYTES, blockSize: 512 }] });
@@ -185,34 +198,47 @@ export async function nvmeIops(kind: Kind, seconds: number): Promise<number> {
     }
   };
   run(performance.now() + 200);
-  const before = done;
-  const t0 = performance.now();
-  run(t0 + seconds * 1000);
-  const iops = ((done - before) * 1000) / (performance.now() - t0);
+  const rate = timed(seconds, run, () => done);
   await engine.shutdown();
-  return iops;
+  return rate;
 }
 
 export default async function main(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 1);
   const rounds = option(args, 'rounds', 5);
   const kinds: Kind[] = ['inline', 'threaded'];
-  const sample = async (f: (k: Kind, s: number) => Promise<number>, kind: Kind): Promise<number> => {
-    const values: number[] = [];
-    for (let i = 0; i < rounds; i++) values.push(await f(kind, seconds));
-    return median(values);
+  /** Median rate of `rounds` runs, and the CPU cost per operation of the median run. */
+  const sample = async (f: (k: Kind, s: number) => Promise<Rate>, kind: Kind): Promise<Rate> => {
+    const runs: Rate[] = [];
+    for (let i = 0; i < rounds; i++) runs.push(await f(kind, seconds));
+    const mid = median(runs.map((r) => r.perSecond));
+    const closest = runs.reduce((a, b) => (Math.abs(b.perSecond - mid) < Math.abs(a.perSecond - mid) ? b : a));
+    return { perSecond: mid, cpuNsPerOp: closest.cpuNsPerOp };
   };
-  const result = { nic_tx_mpps: { inline: 0, threaded: 0 }, nic_rx_mpps: { inline: 0, threaded: 0 }, nvme_kiops: { inline: 0, threaded: 0 } };
+  const pair = (): { inline: number; threaded: number } => ({ inline: 0, threaded: 0 });
+  const result = { nic_tx_mpps: pair(), nic_rx_mpps: pair(), nvme_kiops: pair() };
+  const cpu = { nic_tx: pair(), nic_rx: pair(), nvme: pair() };
+  const loadBefore = os.loadavg()[0] ?? 0;
   for (const kind of kinds) {
-    result.nic_tx_mpps[kind] = round((await sample(nicTx, kind)) / 1e6, 2);
-    console.log(`nic tx ${kind}: ${result.nic_tx_mpps[kind]} Mpps`);
-    result.nic_rx_mpps[kind] = round((await sample(nicRx, kind)) / 1e6, 2);
-    console.log(`nic rx ${kind}: ${result.nic_rx_mpps[kind]} Mpps`);
-    result.nvme_kiops[kind] = round((await sample(nvmeIops, kind)) / 1e3, 0);
-    console.log(`nvme ${kind}: ${result.nvme_kiops[kind]} K IOPS (4 KB reads)`);
+    const tx = await sample(nicTx, kind);
+    result.nic_tx_mpps[kind] = round(tx.perSecond / 1e6, 2);
+    cpu.nic_tx[kind] = round(tx.cpuNsPerOp, 1);
+    console.log(`nic tx ${kind}: ${result.nic_tx_mpps[kind]} Mpps (${cpu.nic_tx[kind]} ns CPU per packet)`);
+    const rx = await sample(nicRx, kind);
+    result.nic_rx_mpps[kind] = round(rx.perSecond / 1e6, 2);
+    cpu.nic_rx[kind] = round(rx.cpuNsPerOp, 1);
+    console.log(`nic rx ${kind}: ${result.nic_rx_mpps[kind]} Mpps (${cpu.nic_rx[kind]} ns CPU per packet)`);
+    const io = await sample(nvmeIops, kind);
+    result.nvme_kiops[kind] = round(io.perSecond / 1e3, 0);
+    cpu.nvme[kind] = round(io.cpuNsPerOp, 0);
+    console.log(`nvme ${kind}: ${result.nvme_kiops[kind]} K IOPS, 4 KB reads (${cpu.nvme[kind]} ns CPU per I/O)`);
   }
   const file = await writeResult('hw', {
     ...result,
+    /** CPU time of the whole process (driver and device threads) per packet or I/O. */
+    cpu_ns_per_op: cpu,
+    /** 1-minute load average before and after: above ~1 the threaded figures share cores. */
+    load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) },
     targets: { nic_mpps_threaded: 30, nvme_kiops_threaded: 2000 },
     parameters: { batch: BATCH, ring: RING, nvme_queue_depth: 256, nvme_io_bytes: 4096, seconds_per_sample: seconds, samples: rounds },
   });
