@@ -28,7 +28,6 @@ export interface OwnerStats {
 }
 
 interface Account extends OwnerStats {
-  head: number;
   quota: number;
   /**
    * Blocks this owner freed, per size class, kept for its own next allocations: they hold only
@@ -108,7 +107,7 @@ export class SharedHeap {
       if (owner !== KERNEL && !(Number.isSafeInteger(owner) && owner >= MIN_DOMAIN_ID)) {
         throw new HeapError('BAD_OWNER', `${ownerName(owner)} cannot own a root object`);
       }
-      a = { head: 0, objects: 0, bytes: 0, quota: NO_QUOTA, cache: [], cached: 0 };
+      a = { objects: 0, bytes: 0, quota: NO_QUOTA, cache: [], cached: 0 };
       this.accounts.set(owner, a);
       if (owner > 0 && owner < DENSE_IDS) this.dense[owner] = a;
     }
@@ -188,7 +187,6 @@ export class SharedHeap {
     r.size[slot] = size;
     r.treeObjects[slot] = 1;
     r.treeBytes[slot] = size;
-    this.link(acct, slot);
     acct.objects++;
     acct.bytes += size;
     this.liveBytes += size;
@@ -199,7 +197,7 @@ export class SharedHeap {
   free(owner: number, slot: number, gen: number): void {
     this.checkRoot(owner, slot, gen, 'free');
     if (this.registry.borrows[slot] !== 0) throw new HeapError('BORROWED', `cannot free slot ${slot}: it is borrowed`);
-    this.unlinkRoot(owner, slot);
+    this.uncharge(owner, slot);
     this.drop(slot, this.lookup(owner));
   }
 
@@ -208,10 +206,11 @@ export class SharedHeap {
     const acct = this.lookup(owner);
     if (!acct) return { objects: 0, bytes: 0 };
     const freed = { objects: acct.objects, bytes: acct.bytes };
-    while (acct.head !== 0) {
-      const slot = acct.head;
-      this.unlink(acct, slot);
-      this.drop(slot, undefined);
+    // Scanning the owner column (up to the highest slot ever used) keeps moves, allocations
+    // and frees free of list bookkeeping; a scan of 256 Ki slots takes well under a millisecond.
+    const r = this.registry;
+    for (let slot = 1; slot < r.highWater; slot++) {
+      if (r.owner[slot] === owner) this.drop(slot, undefined);
     }
     this.flushCache(acct);
     acct.objects = 0;
@@ -234,11 +233,9 @@ export class SharedHeap {
     const dst = this.account(to);
     if (dst.bytes + bytes > dst.quota) throw new HeapError('QUOTA_EXCEEDED', `${ownerName(to)} would exceed its shared-heap quota receiving ${bytes} bytes`);
     const src = this.lookup(from)!;
-    this.unlink(src, slot);
     src.objects -= objects;
     src.bytes -= bytes;
     r.owner[slot] = to;
-    this.link(dst, slot);
     dst.objects += objects;
     dst.bytes += bytes;
     return (r.gen[slot] = (r.gen[slot]! + 1) >>> 0);
@@ -270,7 +267,6 @@ export class SharedHeap {
     if (r.borrows[child] !== 0) throw new HeapError('BORROWED', `cannot store slot ${child}: it is borrowed`);
     const word = this.refWord(parent, refOffset);
     if (this.u32[word] !== 0) throw new HeapError('REF_OCCUPIED', `nested reference at offset ${refOffset} of slot ${parent} is not empty; take it first`);
-    this.unlink(this.lookup(owner)!, child);
     // The owner is still charged for the child, now through the parent's tree.
     r.treeObjects[parent] = r.treeObjects[parent]! + r.treeObjects[child]!;
     r.treeBytes[parent] = r.treeBytes[parent]! + r.treeBytes[child]!;
@@ -301,7 +297,6 @@ export class SharedHeap {
     r.treeBytes[parent] = r.treeBytes[parent]! - r.treeBytes[child]!;
     r.owner[child] = owner;
     r.gen[child] = (r.gen[child]! + 1) >>> 0;
-    this.link(this.lookup(owner)!, child);
     return child;
   }
 
@@ -343,22 +338,25 @@ export class SharedHeap {
     const r = this.registry;
     const seen = new Uint8Array(r.capacity);
     const stack: number[] = [];
-    for (const [owner, acct] of this.accounts) {
-      let objects = 0, bytes = 0, prev = 0;
-      for (let s = acct.head; s !== 0; s = r.next[s]!) {
-        if (seen[s]) { problems.push(`slot ${s} reachable twice`); break; }
-        seen[s] = 1;
-        if (r.owner[s] !== owner) problems.push(`slot ${s} is on ${ownerName(owner)}'s list but owned by ${ownerName(r.owner[s]!)}`);
-        if (r.prev[s] !== prev) problems.push(`slot ${s} has a broken prev link`);
-        prev = s;
-        objects += r.treeObjects[s]!;
-        bytes += r.treeBytes[s]!;
-        stack.push(s);
-      }
-      if (objects !== acct.objects || bytes !== acct.bytes) {
-        problems.push(`${ownerName(owner)} accounts ${acct.objects} objects / ${acct.bytes} bytes, holds ${objects} / ${bytes}`);
-      }
+    const totals = new Map<number, { objects: number; bytes: number }>();
+    for (let s = 1; s < r.highWater; s++) {
+      const owner = r.owner[s]!;
+      if (owner === FREE || owner === PARENT) continue;
+      seen[s] = 1;
+      stack.push(s);
+      const t = totals.get(owner) ?? { objects: 0, bytes: 0 };
+      t.objects += r.treeObjects[s]!;
+      t.bytes += r.treeBytes[s]!;
+      totals.set(owner, t);
     }
+    for (const [owner, acct] of this.accounts) {
+      const t = totals.get(owner) ?? { objects: 0, bytes: 0 };
+      if (t.objects !== acct.objects || t.bytes !== acct.bytes) {
+        problems.push(`${ownerName(owner)} accounts ${acct.objects} objects / ${acct.bytes} bytes, holds ${t.objects} / ${t.bytes}`);
+      }
+      totals.delete(owner);
+    }
+    for (const [owner] of totals) problems.push(`${ownerName(owner)} holds objects but has no account`);
     const roots = [...stack];
     while (stack.length > 0) {
       const s = stack.pop()!;
@@ -488,28 +486,10 @@ export class SharedHeap {
     r.returnSlot(slot);
   }
 
-  private unlinkRoot(owner: number, slot: number): void {
+  private uncharge(owner: number, slot: number): void {
     const acct = this.lookup(owner)!;
-    this.unlink(acct, slot);
     acct.objects -= this.registry.treeObjects[slot]!;
     acct.bytes -= this.registry.treeBytes[slot]!;
   }
 
-  private link(acct: Account, slot: number): void {
-    const r = this.registry;
-    r.prev[slot] = 0;
-    r.next[slot] = acct.head;
-    if (acct.head !== 0) r.prev[acct.head] = slot;
-    acct.head = slot;
-  }
-
-  private unlink(acct: Account, slot: number): void {
-    const r = this.registry;
-    const p = r.prev[slot]!, n = r.next[slot]!;
-    if (p !== 0) r.next[p] = n;
-    else acct.head = n;
-    if (n !== 0) r.prev[n] = p;
-    r.next[slot] = 0;
-    r.prev[slot] = 0;
-  }
 }

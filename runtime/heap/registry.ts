@@ -6,7 +6,7 @@
 
 import { FREE } from './owners.ts';
 
-export const REGISTRY_COLUMNS = 10;
+export const REGISTRY_COLUMNS = 8;
 
 export class Registry {
   readonly buffer: SharedArrayBuffer;
@@ -20,15 +20,14 @@ export class Registry {
   readonly gen: Uint32Array;
   readonly offset: Uint32Array;
   readonly size: Uint32Array;
-  /** Doubly linked list of the roots each owner holds, so reclaim visits only that owner's objects. */
-  readonly next: Int32Array;
-  readonly prev: Int32Array;
   /** For a root: objects and bytes of it and everything nested in it (what its owner is charged). */
   readonly treeObjects: Uint32Array;
   readonly treeBytes: Uint32Array;
 
   private readonly freeSlots: Int32Array;
   private freeTop = 0;
+  /** One past the highest slot ever handed out: scans of the registry stop here. */
+  highWater = 1;
 
   constructor(capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 2) throw new RangeError('registry capacity must be at least 2');
@@ -41,10 +40,8 @@ export class Registry {
     this.gen = new Uint32Array(this.buffer, column(3), capacity);
     this.offset = new Uint32Array(this.buffer, column(4), capacity);
     this.size = new Uint32Array(this.buffer, column(5), capacity);
-    this.next = new Int32Array(this.buffer, column(6), capacity);
-    this.prev = new Int32Array(this.buffer, column(7), capacity);
-    this.treeObjects = new Uint32Array(this.buffer, column(8), capacity);
-    this.treeBytes = new Uint32Array(this.buffer, column(9), capacity);
+    this.treeObjects = new Uint32Array(this.buffer, column(6), capacity);
+    this.treeBytes = new Uint32Array(this.buffer, column(7), capacity);
     this.owner.fill(FREE);
     this.freeSlots = new Int32Array(capacity);
     // Lowest slots first, so small heaps stay dense and tests read easily.
@@ -53,7 +50,10 @@ export class Registry {
 
   /** A free slot, or 0 when the registry is full. */
   takeSlot(): number {
-    return this.freeTop === 0 ? 0 : this.freeSlots[--this.freeTop]!;
+    if (this.freeTop === 0) return 0;
+    const slot = this.freeSlots[--this.freeTop]!;
+    if (slot >= this.highWater) this.highWater = slot + 1;
+    return slot;
   }
 
   returnSlot(slot: number): void {
