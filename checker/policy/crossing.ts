@@ -5,7 +5,7 @@ import type * as ts from 'typescript';
 import path from 'node:path';
 import { declarationFile, handleNames, isBuiltin, isTrusted, repoRelative, resolveAlias } from './host.ts';
 import type { PolicyHost } from './host.ts';
-import { declaredTypeNode, layoutExchangeable, primitiveFlags, stringKey } from './layout.ts';
+import { declaredTypeNode, keyText, layoutExchangeable, primitiveFlags, stringKey } from './layout.ts';
 import type { CrossingType, HandleCrossing, LayoutType, RecordField } from './shapes.ts';
 import { accept, reject } from './verdict.ts';
 import type { Verdict } from './verdict.ts';
@@ -229,7 +229,7 @@ class CrossingWalk {
       for (const prop of props) {
         const key = stringKey(host, prop);
         const fieldNode = declaredTypeNode(host, prop) ?? prop.valueDeclaration ?? node;
-        if (key === undefined) return reject([...path, `field ${prop.getName()}`], `only string-named fields ${HERE}`, fieldNode);
+        if (key === undefined) return reject([...path, `field ${keyText(host, prop)}`], `symbol and numeric keys ${HERE} (fields are named by strings)`, fieldNode);
         const fpath = [...path, `field '${key}'`];
         if (forbiddenFieldNames.has(key)) return reject(fpath, `a field named '${key}' ${HERE} (it would reach a prototype)`, fieldNode);
         if (prop.flags & t.SymbolFlags.Method) return reject(fpath, `methods ${HERE}`, fieldNode);

@@ -62,10 +62,13 @@ export function isTrusted(host: PolicyHost, symbol: ts.Symbol | undefined, name:
   return decls.length > 0 && decls.every((d) => path.resolve(d.getSourceFile().fileName) === expected);
 }
 
-/** True when every declaration of the symbol is in a default library file (lib.*.d.ts). */
+/** True when the symbol is declared by a default library file (lib.*.d.ts). */
 export function isBuiltin(symbol: ts.Symbol | undefined): boolean {
+  // Anonymous types of the lib (Record's mapped type: '__type') are judged by their structure.
+  if (symbol === undefined || symbol.getName().startsWith('__')) return false;
   const decls = symbol?.declarations ?? [];
-  return decls.length > 0 && decls.every((d) => d.getSourceFile().hasNoDefaultLib);
+  // Some are augmented elsewhere (@types/node adds to Uint8Array); one lib declaration suffices.
+  return decls.some((d) => d.getSourceFile().hasNoDefaultLib);
 }
 
 /** A file named relative to the repository (the folder holding runtime/), for messages. */

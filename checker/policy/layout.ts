@@ -34,6 +34,14 @@ export function stringKey(host: PolicyHost, prop: ts.Symbol): string | undefined
   return prop.getName();
 }
 
+/** A key as written in source ('[Symbol.iterator]', '0'), for messages. */
+export function keyText(host: PolicyHost, prop: ts.Symbol): string {
+  const decl = prop.declarations?.[0];
+  const name = decl === undefined ? undefined : (decl as ts.NamedDeclaration).name;
+  if (name !== undefined) return name.getText();
+  return prop.escapedName.toString().startsWith('__@') ? '[symbol]' : prop.getName();
+}
+
 export function hasPrivateMembers(host: PolicyHost, type: ts.Type): boolean {
   const t = host.ts;
   return host.checker.getPropertiesOfType(type).some((p) => {
@@ -130,7 +138,7 @@ class LayoutWalk {
       for (const prop of props) {
         const key = stringKey(this.#host, prop);
         const fieldNode = declaredTypeNode(this.#host, prop) ?? prop.valueDeclaration ?? node;
-        if (key === undefined) return reject([...path, `field ${prop.getName()}`], `only string-named fields ${HERE} (no symbol or numeric keys)`, fieldNode);
+        if (key === undefined) return reject([...path, `field ${keyText(this.#host, prop)}`], `symbol and numeric keys ${HERE} (fields are named by strings)`, fieldNode);
         const fpath = [...path, `field '${key}'`];
         if (prop.flags & t.SymbolFlags.Method) return reject(fpath, `methods ${HERE}`, fieldNode);
         const field = this.field(key, prop, fpath, fieldNode);
