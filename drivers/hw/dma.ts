@@ -138,8 +138,4 @@ export class DmaPort {
     this.faults.busMasterOff++;
     return false;
   }
-
-  totalFaults(): number {
-    return this.faults.outOfRange + this.faults.refused + this.faults.busMasterOff;
-  }
 }

@@ -55,11 +55,6 @@ export interface MmioErrorCounts {
   memoryDisabled: number;
 }
 
-/** Allocates a zeroed register file of `bytes` bytes in shared memory. */
-export function createRegisterFile(bytes: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(bytes));
-}
-
 export function split64(value: bigint): [number, number] {
   const v = BigInt.asUintN(64, value);
   return [Number(v & 0xffffffffn), Number(v >> 32n)];

@@ -442,15 +442,6 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     return work;
   }
 
-  /** Steps only the transmit side (after a TDT doorbell). */
-  stepTx(): number {
-    if (!this.txEnabled) return 0;
-    let work = 0;
-    const active = this.activeTx;
-    for (let i = 0; i < active.length; i++) work += active[i]!.process(STEP_BUDGET, this, this.padShort);
-    return work;
-  }
-
   idle(): boolean {
     return this.source?.timed !== true;
   }

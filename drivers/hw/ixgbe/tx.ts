@@ -67,11 +67,6 @@ export class TxQueue {
     this.regs[this.tdhWord] = value & 0xffff;
   }
 
-  /** True when the driver has queued descriptors the hardware has not fetched. */
-  pending(): boolean {
-    return this.enabled && (Atomics.load(this.regs, this.tdtWord) >>> 0) !== this.head;
-  }
-
   /** Processes up to `budget` descriptors. `pad` is HLREG0.TXPADEN. Returns descriptors done. */
   process(budget: number, out: TxOutput, pad: boolean): number {
     const tail = Atomics.load(this.regs, this.tdtWord) >>> 0;

@@ -2,7 +2,7 @@
 // page; the rest of the transfer is whole pages named by PRP2 directly (if one page remains) or
 // by a PRP list at PRP2, whose last entry chains to the next list page when more are needed.
 import type { DmaPort } from '../dma.ts';
-import { genericError, SC_DATA_TRANSFER_ERROR, SC_INVALID_FIELD, SC_PRP_OFFSET_INVALID } from './registers.ts';
+import { genericError, SC_DATA_TRANSFER_ERROR, SC_PRP_OFFSET_INVALID } from './registers.ts';
 
 /**
  * The segments of one transfer, validated against DMA memory. Reused for every command so the
@@ -71,6 +71,3 @@ export class PrpWalk {
     return true;
   }
 }
-
-/** Status for a transfer larger than MDTS allows. */
-export const TRANSFER_TOO_LARGE = genericError(SC_INVALID_FIELD);
