@@ -15,7 +15,7 @@ import type { HeapViews } from './port.ts';
 import { fieldTable, codeOf, codeSize, PrimArray, U8, I8, U16, I16, U32, I32, F32, F64, U64, I64 } from './fields.ts';
 import type { FieldTable, Code } from './fields.ts';
 import type { ScalarPath, ArrayPath, RefPath, OptionalRefPath, At, ElementAt, RefTargetAt } from './exchangeable.ts';
-import { encodeUtf8Into, decodeUtf8 } from './utf8.ts';
+import { encodeUtf8Into, decodeUtf8, utf8Length } from './utf8.ts';
 
 const REVOKED = -1;
 const token: unique symbol = Symbol('rref-mint');
@@ -720,7 +720,7 @@ export class RRefVecImpl<T> extends DataHandle {
   /** A byte vector holding `text` in UTF-8. */
   static fromUtf8(text: string): RRefVecImpl<number> {
     const s = String(text);
-    const { v, slot } = allocate(U8_VEC, utf8LengthOf(s));
+    const { v, slot } = allocate(U8_VEC, utf8Length(s));
     const vec = new RRefVecImpl<number>(token, v, slot, U8_VEC, false);
     vec.writeUtf8(0, s);
     return vec;
@@ -766,18 +766,6 @@ export class RRefVecImpl<T> extends DataHandle {
 }
 
 const U8_VEC: HandleKind = vecKind(u8Layout);
-
-function utf8LengthOf(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
 
 // ---- RRefArray<T, N> ----------------------------------------------------------------------------
 
