@@ -124,6 +124,22 @@ export default async function main(args: string[]): Promise<void> {
     return s;
   }, { ops: READS, samples });
 
+  // The same read as a packet loop does it: one header field from each of 1,024 buffers.
+  enterDomain(d1);
+  const packets = Array.from({ length: 1024 }, (_, i) => RRef.new(Header, { len: i }));
+  const packetIndex = Uint32Array.from(packets, (p) => heap.registry.offset[identify(p).slot]! >>> 1);
+  const sweepHandle = measure((n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + packets[i & 1023]!.get('len')) | 0;
+    return s;
+  }, { ops: READS, samples });
+  const sweepRaw = measure((n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + raw[packetIndex[i & 1023]!]!) | 0;
+    return s;
+  }, { ops: READS, samples });
+  for (const p of packets) p.drop();
+
   // Reclaim of a domain holding 10,000 buffers among 50,000 live objects of others (the scan
   // covers every slot ever used, so the others count).
   enterDomain(d2);
@@ -148,6 +164,9 @@ export default async function main(args: string[]): Promise<void> {
     handle_write_ns: round(handleWrite.median_ns, 3),
     raw_write_ns: round(rawWrite.median_ns, 3),
     detail: {
+      sweep_handle_read_ns: round(sweepHandle.median_ns, 3),
+      sweep_raw_read_ns: round(sweepRaw.median_ns, 3),
+      sweep_read_ratio: round(sweepHandle.median_ns / sweepRaw.median_ns),
       reclaim_10k_ms: round(reclaimMs[reclaimMs.length >> 1]!, 3),
       alloc_free_zeroed_ns: round(allocFreeZeroed.median_ns),
       kernel_alloc_free_ns: round(kernelAllocFree.median_ns),
@@ -170,6 +189,7 @@ export default async function main(args: string[]): Promise<void> {
     'move (revoke + move + mint)': { ns: result.detail.handle_move_ns, target: '' },
     'field read: handle / raw': { ns: `${result.handle_read_ns} / ${result.raw_read_ns}`, target: `ratio ${result.detail.read_ratio} <= 2` },
     'field write: handle / raw': { ns: `${result.handle_write_ns} / ${result.raw_write_ns}`, target: `ratio ${result.detail.write_ratio} <= 2` },
+    'read over 1,024 packets: handle / raw': { ns: `${result.detail.sweep_handle_read_ns} / ${result.detail.sweep_raw_read_ns}`, target: `ratio ${result.detail.sweep_read_ratio}` },
     'u16 BE read: handle / DataView': { ns: `${result.detail.handle_read_be_ns} / ${result.detail.raw_dataview_read_be_ns}`, target: `ratio ${result.detail.read_be_ratio}` },
   });
   console.log(`wrote ${await writeResult('heap', result)}`);
@@ -182,6 +202,7 @@ export default async function main(args: string[]): Promise<void> {
       { label: 'ownership move', bars: [{ label: 'kernel', value: result.move_ns }, { label: 'library', value: result.detail.handle_move_ns }] },
       { label: 'field read', bars: [{ label: 'library', value: result.handle_read_ns }, { label: 'raw', value: result.raw_read_ns }] },
       { label: 'field write', bars: [{ label: 'library', value: result.handle_write_ns }, { label: 'raw', value: result.raw_write_ns }] },
+      { label: 'read, 1,024 packets', bars: [{ label: 'library', value: result.detail.sweep_handle_read_ns }, { label: 'raw', value: result.detail.sweep_raw_read_ns }] },
       { label: 'u16 BE read', bars: [{ label: 'library', value: result.detail.handle_read_be_ns }, { label: 'raw', value: result.detail.raw_dataview_read_be_ns }] },
     ],
   });
