@@ -5,6 +5,7 @@ import type * as ts from 'typescript';
 import type { Diagnostic, RuleId } from '../diagnostics.ts';
 import { compareDiagnostics } from '../diagnostics.ts';
 import { crossingExchangeable, hasTag, methodResult } from '../policy/crossing.ts';
+import { inTrustedLibrary } from '../policy/host.ts';
 import type { PolicyHost } from '../policy/host.ts';
 import type { CrossingType } from '../policy/shapes.ts';
 import { explain } from '../policy/verdict.ts';
@@ -34,12 +35,10 @@ class Validator {
   readonly #root: string;
   readonly #diagnostics: Diagnostic[] = [];
   readonly #interfaces = new Map<string, InterfaceModel>();
-  readonly #trustedDirs: readonly string[];
 
   constructor(host: PolicyHost, root: string) {
     this.#host = host;
     this.#root = root;
-    this.#trustedDirs = [path.join(host.runtimeDir, 'lib') + path.sep, path.join(host.runtimeDir, 'heap') + path.sep];
   }
 
   result(): IdlResult {
@@ -71,7 +70,8 @@ class Validator {
   }
 
   private violation(where: string, v: Violation, fallback: ts.Node): void {
-    const node = v.node !== undefined && !this.#trustedDirs.some((d) => path.resolve(v.node!.getSourceFile().fileName).startsWith(d)) ? v.node : fallback;
+    // A node inside the library (an Infer<> mapped type) would point away from the mistake.
+    const node = v.node !== undefined && !inTrustedLibrary(this.#host, path.resolve(v.node.getSourceFile().fileName)) ? v.node : fallback;
     this.report('exchangeable-types', node, `${where}: ${explain(v)}`);
   }
 

@@ -2,8 +2,7 @@
 // copied, handles moved or lent, @idl interfaces passed as stubs, records copied field by field;
 // nothing else crosses. Library types are recognised by their declaring file.
 import type * as ts from 'typescript';
-import path from 'node:path';
-import { declarationFile, handleNames, isBuiltin, isTrusted, repoRelative, resolveAlias } from './host.ts';
+import { declarationFile, handleNames, inTrustedLibrary, isBuiltin, isTrusted, repoRelative, resolveAlias } from './host.ts';
 import type { PolicyHost } from './host.ts';
 import { declaredTypeNode, keyText, layoutExchangeable, primitiveFlags, stringKey } from './layout.ts';
 import type { CrossingType, HandleCrossing, LayoutType, RecordField } from './shapes.ts';
@@ -38,16 +37,36 @@ export function methodResult(host: PolicyHost, type: ts.Type, node: ts.TypeNode 
     if (arg === undefined) return reject(path, 'Promise without a value type', node);
     mode = 'async';
     inner = arg;
-    innerNode = typeArgumentNode(host, node, 0);
+    innerNode = node !== undefined && t.isTypeReferenceNode(node) && node.typeName.getText() === 'Promise' ? node.typeArguments?.[0] : undefined;
   }
-  if (!isTrusted(host, inner.aliasSymbol, 'RpcResult')) {
+  const value = rpcResultValue(host, inner);
+  if (value === undefined) {
     const what = mode === 'async' ? 'an asynchronous method must return Promise<RpcResult<T>>' : 'a method must return RpcResult<T> (or Promise<RpcResult<T>>)';
-    return reject(path, `${what}, not '${checker.typeToString(inner)}'`, innerNode);
+    return reject(path, `${what}, not '${checker.typeToString(inner)}'`, innerNode ?? node);
   }
-  const value = inner.aliasTypeArguments?.[0];
-  if (value === undefined) return reject(path, 'RpcResult without a value type', innerNode);
-  const v = new CrossingWalk(host).value(value, typeArgumentNode(host, innerNode, 0), [...path, 'RpcResult value'], 'result');
+  const v = new CrossingWalk(host).value(value, typeArgumentNode(host, libraryReference(host, innerNode), 0), [...path, 'RpcResult value'], 'result');
   return v.ok ? accept({ mode, value: v.value }) : v;
+}
+
+/**
+ * T when the type is the library's RpcResult<T>, also under another alias name (TypeScript
+ * names `type R = RpcResult<T>` after R): the union of the trusted RpcOk<T> and RpcErr.
+ */
+export function rpcResultValue(host: PolicyHost, type: ts.Type): ts.Type | undefined {
+  if (isTrusted(host, type.aliasSymbol, 'RpcResult')) return type.aliasTypeArguments?.[0];
+  if (!(type.flags & host.ts.TypeFlags.Union)) return undefined;
+  const parts = (type as ts.UnionType).types;
+  if (parts.length !== 2) return undefined;
+  const okPart = parts.find((p) => isTrusted(host, p.aliasSymbol, 'RpcOk'));
+  const errPart = parts.find((p) => isTrusted(host, p.aliasSymbol, 'RpcErr'));
+  return okPart !== undefined && errPart !== undefined ? okPart.aliasTypeArguments?.[0] : undefined;
+}
+
+/** The node when it names a trusted library type directly, so its type arguments are the library's own. */
+export function libraryReference(host: PolicyHost, node: ts.Node | undefined): ts.TypeReferenceNode | undefined {
+  if (node === undefined || !host.ts.isTypeReferenceNode(node)) return undefined;
+  const sym = host.checker.getSymbolAtLocation(node.typeName);
+  return sym !== undefined && inTrustedLibrary(host, declarationFile(resolveAlias(host, sym))) ? node : undefined;
 }
 
 export function typeArgumentNode(host: PolicyHost, node: ts.Node | undefined, index: number): ts.TypeNode | undefined {
@@ -81,9 +100,7 @@ function lookAlikeName(host: PolicyHost, node: ts.Node | undefined): string | un
   const target = resolveAlias(host, sym);
   if (!handleNames.has(target.getName()) && !handleNames.has(name)) return undefined;
   const file = declarationFile(target);
-  const lib = path.join(host.runtimeDir, 'lib') + path.sep;
-  const heap = path.join(host.runtimeDir, 'heap') + path.sep;
-  if (file === undefined || file.startsWith(lib) || file.startsWith(heap)) return undefined;
+  if (file === undefined || inTrustedLibrary(host, file)) return undefined;
   return `'${name}' is a look-alike declared in ${repoRelative(host, file)}, not the trusted library's (runtime/lib): it ${HERE}`;
 }
 
@@ -119,6 +136,7 @@ class CrossingWalk {
     if (lookAlike !== undefined) return reject(path, lookAlike, node);
     if (aliasesBorrowed(host, node)) return reject(path, 'write Borrowed<...> directly: an alias hides from the IDL compiler that the handle is lent', node);
     const f = type.flags;
+    if (rpcResultValue(host, type) !== undefined) return reject(path, 'RpcResult is only a method\'s result, never a value inside one', node);
     if (f & t.TypeFlags.Any) return reject(path, `'any' ${HERE} (nothing is known about it)`, node);
     if (f & t.TypeFlags.Unknown) return reject(path, `'unknown' ${HERE} (nothing is known about it)`, node);
     if (f & t.TypeFlags.Never) return reject(path, "'never' has no values", node);
@@ -148,10 +166,11 @@ class CrossingWalk {
     const { checker } = host;
     const sym = type.getSymbol();
     if (sym === undefined) return undefined;
+    const argsNode = libraryReference(host, node);
     const args = checker.isArrayType(type) ? [] : (type.flags & host.ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & host.ts.ObjectFlags.Reference ? checker.getTypeArguments(type as ts.TypeReference) : []);
     const layoutArg = (i: number, what: string): Verdict<LayoutType> => {
       const arg = args[i];
-      const argNode = typeArgumentNode(host, node, i);
+      const argNode = typeArgumentNode(host, argsNode, i);
       if (arg === undefined) return reject(path, `${what} without a layout type`, node);
       const shape = layoutExchangeable(host, arg, [...path, `${what} layout`], argNode ?? node);
       if (!shape.ok) return shape;
@@ -160,9 +179,9 @@ class CrossingWalk {
     };
     const count = (i: number, what: string): Verdict<number> => {
       const arg = args[i];
-      if (arg === undefined || !(arg.flags & host.ts.TypeFlags.NumberLiteral)) return reject(path, `the ${what} of a handle must be a number literal (it is part of the interface)`, typeArgumentNode(host, node, i) ?? node);
+      if (arg === undefined || !(arg.flags & host.ts.TypeFlags.NumberLiteral)) return reject(path, `the ${what} of a handle must be a number literal (it is part of the interface)`, typeArgumentNode(host, argsNode, i) ?? node);
       const n = (arg as ts.NumberLiteralType).value;
-      if (!Number.isSafeInteger(n) || n < 0) return reject(path, `the ${what} must be a non-negative integer`, typeArgumentNode(host, node, i) ?? node);
+      if (!Number.isSafeInteger(n) || n < 0) return reject(path, `the ${what} must be a non-negative integer`, typeArgumentNode(host, argsNode, i) ?? node);
       return accept(n);
     };
     if (isTrusted(host, sym, 'RRefImpl')) {
@@ -176,7 +195,7 @@ class CrossingWalk {
       if (f & ts_.TypeFlags.Number) return accept({ kind: 'rrefvec', element: 'number' });
       if (f & ts_.TypeFlags.BigInt) return accept({ kind: 'rrefvec', element: 'bigint' });
       if (f & ts_.TypeFlags.Boolean) return accept({ kind: 'rrefvec', element: 'boolean' });
-      return reject([...path, 'RRefVec element'], 'an RRefVec holds number, bigint or boolean', typeArgumentNode(host, node, 0) ?? node);
+      return reject([...path, 'RRefVec element'], 'an RRefVec holds number, bigint or boolean', typeArgumentNode(host, argsNode, 0) ?? node);
     }
     if (isTrusted(host, sym, 'RRefArrayImpl') || isTrusted(host, sym, 'RRefDequeImpl')) {
       const isArray = sym.getName() === 'RRefArrayImpl';
@@ -201,7 +220,6 @@ class CrossingWalk {
     if (checker.isArrayType(type) || checker.isTupleType(type)) return reject(path, `arrays ${HERE} (move an RRefVec, RRefArray or RRefDeque)`, node);
     if (checker.getSignaturesOfType(type, t.SignatureKind.Call).length > 0) return reject(path, `function types ${HERE}`, node);
     if (checker.getSignaturesOfType(type, t.SignatureKind.Construct).length > 0) return reject(path, `constructors ${HERE}`, node);
-    if (isTrusted(host, type.aliasSymbol, 'RpcResult')) return reject(path, 'RpcResult is only a method\'s result, never a value inside one', node);
     if (isBuiltin(sym)) return reject(path, `built-in '${sym!.getName()}' ${HERE} (its methods and prototype belong to the sender's realm)`, node);
     const decl = sym?.declarations?.[0];
     if (sym !== undefined && sym.flags & t.SymbolFlags.Class) return reject(path, `class instances ${HERE} (their prototype belongs to the sender's realm)`, node);

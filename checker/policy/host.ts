@@ -32,6 +32,8 @@ export const trusted = {
   RRefDequeImpl: 'lib/handles.ts',
   Borrowed: 'lib/index.ts',
   RpcResult: 'lib/rpc.ts',
+  RpcOk: 'lib/rpc.ts',
+  RpcErr: 'lib/rpc.ts',
   rrefBrand: 'heap/layout.ts',
 } as const;
 
@@ -60,6 +62,12 @@ export function isTrusted(host: PolicyHost, symbol: ts.Symbol | undefined, name:
   const decls = s.declarations ?? [];
   const expected = path.join(host.runtimeDir, trusted[name]);
   return decls.length > 0 && decls.every((d) => path.resolve(d.getSourceFile().fileName) === expected);
+}
+
+/** True when the file is part of the trusted library (runtime/lib or runtime/heap). */
+export function inTrustedLibrary(host: PolicyHost, file: string | undefined): boolean {
+  if (file === undefined) return false;
+  return [path.join(host.runtimeDir, 'lib'), path.join(host.runtimeDir, 'heap')].some((d) => file.startsWith(d + path.sep));
 }
 
 /** True when the symbol is declared by a default library file (lib.*.d.ts). */
