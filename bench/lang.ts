@@ -1,16 +1,21 @@
 // Language overhead: one open-addressing hash table (linear probing, FNV-1a 64, 8-byte keys and
-// values, 75% full) in C, C-style TypeScript and idiomatic TypeScript; ns per set and get for
-// table sizes 2^12..2^24. See docs/benchmarks.md#lang.
+// values holding 53-bit integers, 75% full) in C, C-style TypeScript and idiomatic TypeScript
+// (with `number`, and with `bigint` for full 64-bit keys); ns per set and get for table sizes
+// 2^12..2^24. See docs/benchmarks.md#lang.
 import { barChart } from './lib/svg.ts';
 import { median, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { prepareCStyle, runCStyle } from './lang/cstyle.ts';
 import { prepareIdiomatic, runIdiomatic } from './lang/idiomatic.ts';
+import { prepareIdiomaticBigInt, runIdiomaticBigInt } from './lang/idiomatic-bigint.ts';
 import { GccMissingError, buildC, gccVersion, runC } from './lang/native.ts';
-import type { Checksum, ImplRun, Samples, Workload } from './lang/workload.ts';
-import { MAX_LOOKUPS, MAX_MISSING, makeWorkload, sampleCount } from './lang/workload.ts';
+import type { Checksum, ImplRun, PreparedRun, Samples, Workload } from './lang/workload.ts';
+import { KEY_BITS, MAX_LOOKUPS, MAX_MISSING, MAX_WORKLOAD_LOG2, makeWorkload, sampleCount } from './lang/workload.ts';
 
-export type Impl = 'c' | 'ts-cstyle' | 'ts-idiomatic';
+export type Impl = 'c' | 'ts-cstyle' | 'ts-idiomatic' | 'ts-idiomatic-bigint';
+/** The TypeScript implementations, in the order each round runs them after C. */
+const TS_IMPLS = ['ts-cstyle', 'ts-idiomatic', 'ts-idiomatic-bigint'] as const;
+type TsImpl = (typeof TS_IMPLS)[number];
 export type Op = 'set' | 'get';
 
 export interface Row {
@@ -26,10 +31,18 @@ export interface Ratio {
   /** ns_per_op of the implementation divided by C's at the same size and op. */
   'ts-cstyle': number;
   'ts-idiomatic': number;
+  /** Only at sizes up to BIGINT_MAX_LOG2. */
+  'ts-idiomatic-bigint'?: number;
 }
 
-/** Slowdown targets relative to C. */
+/** Slowdown targets relative to C (the bigint variant has none: it is there for comparison). */
 export const TARGETS = { 'ts-cstyle': 1.5, 'ts-idiomatic': 3 } as const;
+
+/**
+ * Largest size the bigint variant runs at: it is ~20x slower than C, so 2^21..2^24 would take
+ * most of the run time, and its ratio to C stays flat with size.
+ */
+export const BIGINT_MAX_LOG2 = 20;
 
 const MIN_LOG2 = 12;
 const MAX_LOG2 = 24;
@@ -51,7 +64,9 @@ function parseArgs(args: string[]): Options {
     const arg = args[i]!;
     const int = (): number => {
       const v = Number(args[++i]);
-      if (!Number.isInteger(v) || v < 4 || v > 26) throw new RangeError(`${arg} needs an integer in 4..26`);
+      if (!Number.isInteger(v) || v < 4 || v > MAX_WORKLOAD_LOG2) {
+        throw new RangeError(`${arg} needs an integer in 4..${MAX_WORKLOAD_LOG2} (53-bit keys are distinct up to 2^${MAX_WORKLOAD_LOG2})`);
+      }
       return v;
     };
     if (arg === '--quick') opts.quick = true;
@@ -67,10 +82,15 @@ function parseArgs(args: string[]): Options {
   return opts;
 }
 
-function checkAgreement(w: Workload, runs: Record<Impl, ImplRun>): Checksum {
+type Runs = Record<Exclude<Impl, 'ts-idiomatic-bigint'>, ImplRun> & { 'ts-idiomatic-bigint'?: ImplRun };
+
+/** Checks every implementation's checksum against C's; count and missing_found also prove the keys distinct. */
+function checkAgreement(w: Workload, runs: Runs): Checksum {
   const c = runs.c.checksum;
-  for (const impl of ['ts-cstyle', 'ts-idiomatic'] as const) {
-    const other = runs[impl].checksum;
+  for (const impl of TS_IMPLS) {
+    const run = runs[impl];
+    if (run === undefined) continue;
+    const other = run.checksum;
     if (JSON.stringify(other) !== JSON.stringify(c)) {
       throw new Error(`2^${w.log2}: ${impl} checksum ${JSON.stringify(other)} differs from C's ${JSON.stringify(c)}`);
     }
@@ -81,18 +101,23 @@ function checkAgreement(w: Workload, runs: Record<Impl, ImplRun>): Checksum {
   return c;
 }
 
+/** The bigint variant takes about a third of the passes (at least one, in round 0): it is the slow one. */
+function bigIntPasses(count: number, round: number): number {
+  return Math.max(round === 0 ? 1 : 0, Math.round(count / 3));
+}
+
 /**
- * Takes the timed passes in up to ROUNDS rounds, each running C, C-style and idiomatic in turn,
- * so slow phases of a shared machine hit all three rather than one of them.
+ * Takes the timed passes in up to ROUNDS rounds, each running C and the TypeScript tables in
+ * turn, so slow phases of a shared machine hit all of them rather than one. The tables stay
+ * alive across the rounds; the bigint one is only built when `withBigInt`.
  */
-function measureSize(binary: string, w: Workload, samples: number): Record<Impl, ImplRun> {
-  const cstyle = prepareCStyle(w);
-  const idiomatic = prepareIdiomatic(w);
-  const timed: Record<Impl, Samples> = {
-    c: { set_ns: [], get_ns: [] },
-    'ts-cstyle': { set_ns: [], get_ns: [] },
-    'ts-idiomatic': { set_ns: [], get_ns: [] },
+function measureSize(binary: string, w: Workload, samples: number, withBigInt: boolean): Runs {
+  const prepared: Partial<Record<TsImpl, PreparedRun>> = {
+    'ts-cstyle': prepareCStyle(w),
+    'ts-idiomatic': prepareIdiomatic(w),
   };
+  if (withBigInt) prepared['ts-idiomatic-bigint'] = prepareIdiomaticBigInt(w);
+  const timed: Partial<Record<Impl, Samples>> = {};
   let cChecksum: Checksum | undefined;
   const rounds = Math.min(samples, ROUNDS);
   for (let k = 0; k < rounds; k++) {
@@ -100,20 +125,23 @@ function measureSize(binary: string, w: Workload, samples: number): Record<Impl,
     const c = runC(binary, w, count);
     if (cChecksum === undefined) cChecksum = c.checksum;
     else if (JSON.stringify(c.checksum) !== JSON.stringify(cChecksum)) throw new Error(`2^${w.log2}: C checksum changed between runs`);
-    const parts: [Impl, Samples][] = [
-      ['c', c],
-      ['ts-cstyle', cstyle.sample(count)],
-      ['ts-idiomatic', idiomatic.sample(count)],
-    ];
+    const parts: [Impl, Samples][] = [['c', c]];
+    for (const impl of TS_IMPLS) {
+      const p = prepared[impl];
+      if (p !== undefined) parts.push([impl, p.sample(impl === 'ts-idiomatic-bigint' ? bigIntPasses(count, k) : count)]);
+    }
     for (const [impl, part] of parts) {
-      timed[impl].set_ns.push(...part.set_ns);
-      timed[impl].get_ns.push(...part.get_ns);
+      const t = (timed[impl] ??= { set_ns: [], get_ns: [] });
+      t.set_ns.push(...part.set_ns);
+      t.get_ns.push(...part.get_ns);
     }
   }
+  const run = (impl: TsImpl): ImplRun => ({ ...timed[impl]!, checksum: prepared[impl]!.checksum() });
   return {
-    c: { ...timed.c, checksum: cChecksum! },
-    'ts-cstyle': { ...timed['ts-cstyle'], checksum: cstyle.checksum() },
-    'ts-idiomatic': { ...timed['ts-idiomatic'], checksum: idiomatic.checksum() },
+    c: { ...timed.c!, checksum: cChecksum! },
+    'ts-cstyle': run('ts-cstyle'),
+    'ts-idiomatic': run('ts-idiomatic'),
+    ...(withBigInt ? { 'ts-idiomatic-bigint': run('ts-idiomatic-bigint') } : {}),
   };
 }
 
@@ -137,67 +165,88 @@ export default async function main(args: string[]): Promise<void> {
   const warm = makeWorkload(MIN_LOG2);
   runCStyle(warm, WARMUP_SAMPLES);
   runIdiomatic(warm, WARMUP_SAMPLES);
+  runIdiomaticBigInt(warm, WARMUP_SAMPLES);
   const rows: Row[] = [];
   const ratios: Ratio[] = [];
   const checksums: (Checksum & { size_log2: number })[] = [];
-  const samples: { size_log2: number; samples: number; lookups: number; missing: number }[] = [];
+  const samples: { size_log2: number; samples: number; bigint_samples: number | null; lookups: number; missing: number }[] = [];
 
-  console.log('size   impl          set ns/op   get ns/op   set/C   get/C');
+  console.log('size   impl                  set ns/op   get ns/op   set/C   get/C');
   for (let log2 = opts.minLog2; log2 <= opts.maxLog2; log2++) {
     const w = makeWorkload(log2);
     const s = opts.quick ? Math.min(sampleCount(log2), QUICK_MAX_SAMPLES) : sampleCount(log2);
-    const runs = measureSize(binary, w, s);
+    const withBigInt = log2 <= BIGINT_MAX_LOG2;
+    const runs = measureSize(binary, w, s, withBigInt);
     checksums.push({ size_log2: log2, ...checkAgreement(w, runs) });
-    samples.push({ size_log2: log2, samples: s, lookups: w.lookups, missing: w.missing.length / 2 });
+    samples.push({
+      size_log2: log2,
+      samples: s,
+      bigint_samples: withBigInt ? runs['ts-idiomatic-bigint']!.set_ns.length : null,
+      lookups: w.lookups,
+      missing: w.missing.length / 2,
+    });
 
-    const ns = (impl: Impl, op: Op): number => median(op === 'set' ? runs[impl].set_ns : runs[impl].get_ns);
-    for (const impl of ['c', 'ts-cstyle', 'ts-idiomatic'] as const) {
+    const ns = (impl: Impl, op: Op): number => {
+      const run = runs[impl]!;
+      return median(op === 'set' ? run.set_ns : run.get_ns);
+    };
+    const impls: Impl[] = ['c', 'ts-cstyle', 'ts-idiomatic', ...(withBigInt ? (['ts-idiomatic-bigint'] as const) : [])];
+    for (const impl of impls) {
       for (const op of ['set', 'get'] as const) rows.push({ size_log2: log2, impl, op, ns_per_op: round(ns(impl, op)) });
       const r = (op: Op): string => (ns(impl, op) / ns('c', op)).toFixed(2).padStart(7);
       console.log(
-        `2^${String(log2).padEnd(4)} ${impl.padEnd(13)} ${ns(impl, 'set').toFixed(1).padStart(9)}   ${ns(impl, 'get').toFixed(1).padStart(9)} ${r('set')} ${r('get')}`,
+        `2^${String(log2).padEnd(4)} ${impl.padEnd(21)} ${ns(impl, 'set').toFixed(1).padStart(9)}   ${ns(impl, 'get').toFixed(1).padStart(9)} ${r('set')} ${r('get')}`,
       );
     }
     for (const op of ['set', 'get'] as const) {
+      const ratio = (impl: Impl): number => round(ns(impl, op) / ns('c', op), 3);
       ratios.push({
         size_log2: log2,
         op,
-        'ts-cstyle': round(ns('ts-cstyle', op) / ns('c', op), 3),
-        'ts-idiomatic': round(ns('ts-idiomatic', op) / ns('c', op), 3),
+        'ts-cstyle': ratio('ts-cstyle'),
+        'ts-idiomatic': ratio('ts-idiomatic'),
+        ...(withBigInt ? { 'ts-idiomatic-bigint': ratio('ts-idiomatic-bigint') } : {}),
       });
     }
   }
 
-  const summary = (['ts-cstyle', 'ts-idiomatic'] as const).flatMap((impl) =>
-    (['set', 'get'] as const).map((op) => {
-      const rs = ratios.filter((r) => r.op === op).map((r) => r[impl]);
+  const summary = TS_IMPLS.flatMap((impl) =>
+    (['set', 'get'] as const).flatMap((op) => {
+      const rs = ratios.filter((r) => r.op === op).flatMap((r) => (r[impl] === undefined ? [] : [r[impl]]));
+      if (rs.length === 0) return [];
       const max = Math.max(...rs);
-      return {
-        impl,
-        op,
-        target: TARGETS[impl],
-        geomean_ratio: round(geomean(rs), 3),
-        max_ratio: round(max, 3),
-        within_target_all_sizes: max <= TARGETS[impl],
-        sizes_within_target: rs.filter((r) => r <= TARGETS[impl]).length,
-        sizes: rs.length,
-      };
+      const target = impl === 'ts-idiomatic-bigint' ? null : TARGETS[impl];
+      return [
+        {
+          impl,
+          op,
+          target,
+          geomean_ratio: round(geomean(rs), 3),
+          max_ratio: round(max, 3),
+          within_target_all_sizes: target === null ? null : max <= target,
+          sizes_within_target: target === null ? null : rs.filter((r) => r <= target).length,
+          sizes: rs.length,
+        },
+      ];
     }),
   );
   console.log('\nratio to C (geomean over sizes, worst size) against target:');
   for (const s of summary) {
     console.log(
-      `  ${s.impl.padEnd(13)} ${s.op}  geomean ${s.geomean_ratio.toFixed(2)}x  max ${s.max_ratio.toFixed(2)}x  target ${s.target}x: ` +
-        `${s.sizes_within_target}/${s.sizes} sizes within`,
+      `  ${s.impl.padEnd(21)} ${s.op}  geomean ${s.geomean_ratio.toFixed(2)}x  max ${s.max_ratio.toFixed(2)}x  ` +
+        (s.target === null ? `(no target, ${s.sizes} sizes)` : `target ${s.target}x: ${s.sizes_within_target}/${s.sizes} sizes within`),
     );
   }
 
   const elapsed_s = round((Date.now() - started) / 1000, 1);
   const file = await writeResult('lang', {
     description:
-      'Open-addressing hash table (linear probing, FNV-1a 64 over 8-byte keys, 8-byte values, filled to 75%): ns per set and get, median of timed passes, in C (gcc -O2), C-style TypeScript and idiomatic TypeScript.',
+      'Open-addressing hash table (linear probing, FNV-1a 64 over 8-byte keys, 8-byte values, filled to 75%; keys and values are 53-bit integers): ns per set and get, median of timed passes, in C (gcc -O2), C-style TypeScript (Int32Array), idiomatic TypeScript (entry objects, number) and idiomatic TypeScript for 64-bit keys (entry objects, bigint; smaller sizes only).',
     config: {
       sizes_log2: [opts.minLog2, opts.maxLog2],
+      bigint_sizes_log2: opts.minLog2 <= BIGINT_MAX_LOG2 ? [opts.minLog2, Math.min(opts.maxLog2, BIGINT_MAX_LOG2)] : null,
+      bigint_max_log2: BIGINT_MAX_LOG2,
+      key_bits: KEY_BITS,
       quick: opts.quick,
       gcc: gccVersion() ?? 'unknown',
       cflags: '-O2',
@@ -217,20 +266,22 @@ export default async function main(args: string[]): Promise<void> {
     title: 'Hash table, ns/op relative to C (gcc -O2), by table size',
     unit: 'x C time per op',
     log: true,
-    reference: { label: `C-style target ${TARGETS['ts-cstyle']}x`, value: TARGETS['ts-cstyle'] },
+    reference: { label: `idiomatic target ${TARGETS['ts-idiomatic']}x`, value: TARGETS['ts-idiomatic'] },
     groups: ratios
       .filter((r) => r.op === 'set')
       .map((set) => {
         const get = ratios.find((r) => r.op === 'get' && r.size_log2 === set.size_log2)!;
-        return {
-          label: `2^${set.size_log2}`,
-          bars: [
-            { label: 'ts-cstyle set', value: set['ts-cstyle'] },
-            { label: 'ts-cstyle get', value: get['ts-cstyle'] },
-            { label: 'ts-idiomatic set', value: set['ts-idiomatic'] },
-            { label: 'ts-idiomatic get', value: get['ts-idiomatic'] },
-          ],
-        };
+        const bars = TS_IMPLS.flatMap((impl) => {
+          const short = impl.replace('ts-', '');
+          const sv = set[impl], gv = get[impl];
+          return sv === undefined || gv === undefined
+            ? []
+            : [
+                { label: `${short} set`, value: sv },
+                { label: `${short} get`, value: gv },
+              ];
+        });
+        return { label: `2^${set.size_log2}`, bars };
       }),
   });
   const svg = await writeChart('lang', chart);

@@ -1,6 +1,8 @@
 /*
  * Open-addressing hash table (linear probing, FNV-1a 64, 75% load) and its workload, the C
  * baseline of `npm run bench -- lang`. Mirrors bench/lang/workload.ts and cstyle.ts exactly.
+ * The workload's keys and values are 53-bit (exact as JavaScript numbers), stored in the same
+ * uint64_t fields, hashed over all 8 bytes.
  *
  * usage: hashtable <size_log2> <samples> <lookups> <missing>
  * (lookups per timed get pass and missing keys, as chosen by workload.ts)
@@ -24,6 +26,8 @@ typedef struct {
     uint64_t mask;
     size_t count, max_count;
 } table;
+
+#define KEY_MASK ((1ULL << 53) - 1)
 
 static inline uint64_t fnv1a64(uint64_t key) {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -69,7 +73,7 @@ static void ht_clear(table *t) {
     t->count = 0;
 }
 
-/* xorshift64* (Vigna): distinct, nonzero outputs. */
+/* xorshift64* (Vigna): distinct, nonzero outputs (keys mask them to 53 bits). */
 static uint64_t next(uint64_t *s) {
     uint64_t x = *s;
     x ^= x >> 12;
@@ -106,7 +110,7 @@ int main(int argc, char **argv) {
     int log2 = atoi(argv[1]);
     int samples = atoi(argv[2]);
     long lookups_arg = atol(argv[3]), missing_arg = atol(argv[4]);
-    if (log2 < 2 || log2 > 28 || samples < 1) fail("bad arguments");
+    if (log2 < 2 || log2 > 24 || samples < 1) fail("bad arguments (53-bit keys are distinct up to 2^24)");
 
     size_t capacity = (size_t)1 << log2;
     size_t n = capacity - capacity / 4;
@@ -121,10 +125,10 @@ int main(int argc, char **argv) {
 
     uint64_t s = 0x9E3779B97F4A7C15ULL;
     for (size_t i = 0; i < n; i++) {
-        keys[i] = next(&s);
-        values[i] = (keys[i] << 32) | (keys[i] >> 32);
+        keys[i] = next(&s) & KEY_MASK;
+        values[i] = ((keys[i] << 32) | (keys[i] >> 32)) & KEY_MASK;
     }
-    for (size_t i = 0; i < m; i++) missing[i] = next(&s);
+    for (size_t i = 0; i < m; i++) missing[i] = next(&s) & KEY_MASK;
     memcpy(get_keys, keys, n * sizeof *keys);
     uint64_t shuffle = 0xD1B54A32D192ED03ULL;
     for (size_t i = n - 1; i > 0; i--) {

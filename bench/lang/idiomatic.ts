@@ -1,38 +1,51 @@
-// The table as TypeScript is usually written: a class holding an array of entry objects with
-// bigint keys and values, hashed with bigint arithmetic. Same algorithm as the C code.
+// The table as TypeScript is usually written for integer keys: a class holding an array of entry
+// objects with `number` keys and values (safe integers, below 2^53). Same algorithm as the C
+// code: FNV-1a 64 over the key's 8 bytes, linear probing, 75% load. (idiomatic-bigint.ts is the
+// same class for full 64-bit keys.)
 import type { Checksum, ImplRun, PreparedRun, Samples, Workload } from './workload.ts';
-import { hex } from './workload.ts';
+import { hex, toNumbers } from './workload.ts';
 import { sink } from '../lib/measure.ts';
 
-interface Entry {
-  key: bigint;
-  value: bigint;
+export interface Entry {
+  key: number;
+  value: number;
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
+const FNV_OFFSET_LO = 0x84222325; // low 32 bits of the FNV-1a 64 offset basis 0xcbf29ce484222325
+const FNV_PRIME_LO = 0x1b3; // low 32 bits of the FNV-1a 64 prime 0x100000001b3
 
-function fnv1a(key: bigint): bigint {
-  let hash = FNV_OFFSET;
-  for (let shift = 0n; shift < 64n; shift += 8n) {
-    hash ^= (key >> shift) & 0xffn;
-    // asUintN is the standard way to wrap to 64 bits (and V8 compiles it to a machine multiply).
-    hash = BigInt.asUintN(64, hash * FNV_PRIME);
+/**
+ * Slot hash: the low 32 bits of FNV-1a 64 over the key's 8 little-endian bytes. A number has no
+ * 64-bit integer multiply, but the slot index only needs low bits, and the low 32 bits of
+ * FNV-1a 64 depend only on the low 32 bits of the state (the prime is 2^40 + 0x1b3), so the
+ * usual 32-bit FNV loop with Math.imul computes them exactly, byte by byte over both halves.
+ */
+function hash(key: number): number {
+  let lo = key >>> 0; // bits 0..31
+  let hi = Math.floor(key / 2 ** 32); // bits 32..52
+  let h = FNV_OFFSET_LO;
+  for (let i = 0; i < 4; i++) {
+    h = Math.imul(h ^ (lo & 0xff), FNV_PRIME_LO);
+    lo >>>= 8;
   }
-  return hash;
+  for (let i = 0; i < 4; i++) {
+    h = Math.imul(h ^ (hi & 0xff), FNV_PRIME_LO);
+    hi >>>= 8;
+  }
+  return h >>> 0;
 }
 
 export class HashTable {
   readonly capacity: number;
-  private readonly mask: bigint;
+  private readonly mask: number;
   private readonly maxSize: number;
-  private entries: (Entry | undefined)[];
+  private readonly entries: (Entry | undefined)[];
   private count = 0;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(Math.log2(capacity))) throw new RangeError('capacity must be a power of two');
+    if (!Number.isInteger(Math.log2(capacity)) || capacity > 2 ** 30) throw new RangeError('capacity must be a power of two up to 2^30');
     this.capacity = capacity;
-    this.mask = BigInt(capacity - 1);
+    this.mask = capacity - 1;
     this.maxSize = (capacity * 3) / 4;
     this.entries = new Array<Entry | undefined>(capacity).fill(undefined);
   }
@@ -41,13 +54,10 @@ export class HashTable {
     return this.count;
   }
 
-  private indexOf(key: bigint): number {
-    return Number(fnv1a(key) & this.mask);
-  }
-
-  set(key: bigint, value: bigint): void {
-    if (key === 0n) throw new RangeError('key 0 is reserved');
-    for (let i = this.indexOf(key); ; i = (i + 1) % this.capacity) {
+  /** Inserts or updates. Keys are positive safe integers (0 is reserved). */
+  set(key: number, value: number): void {
+    if (!Number.isSafeInteger(key) || key <= 0) throw new RangeError(`key ${key} is not a positive safe integer`);
+    for (let i = hash(key) & this.mask; ; i = (i + 1) & this.mask) {
       const entry = this.entries[i];
       if (entry === undefined) {
         if (this.count >= this.maxSize) throw new RangeError('hash table full');
@@ -62,8 +72,8 @@ export class HashTable {
     }
   }
 
-  get(key: bigint): bigint | undefined {
-    for (let i = this.indexOf(key); ; i = (i + 1) % this.capacity) {
+  get(key: number): number | undefined {
+    for (let i = hash(key) & this.mask; ; i = (i + 1) & this.mask) {
       const entry = this.entries[i];
       if (entry === undefined) return undefined;
       if (entry.key === key) return entry.value;
@@ -84,46 +94,35 @@ export class HashTable {
   }
 }
 
-/** The workload's (lo, hi) int32 pairs as bigints, read through a 64-bit view of the same bytes. */
-export function toBigInts(pairs: Int32Array): bigint[] {
-  const view = new BigUint64Array(pairs.buffer, pairs.byteOffset, pairs.length / 2);
-  const out: bigint[] = [];
-  for (let i = 0; i < view.length; i++) out.push(view[i]!);
-  return out;
-}
-
 /** The verification pass on a table just filled with the workload's keys and values. */
 export function checksumIdiomatic(
   table: HashTable,
-  keys: bigint[],
-  values: bigint[],
-  lookups: bigint[],
-  missing: bigint[],
+  keys: number[],
+  values: number[],
+  lookups: number[],
+  missing: number[],
 ): Checksum {
   const n = keys.length;
   for (let i = 0; i < n; i += 4) table.set(keys[i]!, values[n - 1 - i]!);
   let hits = 0;
-  let sum = 0n;
+  let sum = 0n; // the 64-bit wrapping sum C computes; numbers would round past 2^53
   for (const key of lookups) {
     const value = table.get(key);
     if (value === undefined) continue;
     hits++;
-    sum = BigInt.asUintN(64, sum + value);
+    sum = BigInt.asUintN(64, sum + BigInt(value));
   }
   const missingFound = missing.filter((key) => table.get(key) !== undefined).length;
   let fp = 0;
-  for (const [slot, entry] of table.slots()) {
-    const lo = Number(entry.key & 0xffffffffn);
-    fp = (Math.imul(fp, 31) + ((lo ^ slot) >>> 0)) >>> 0;
-  }
+  for (const [slot, entry] of table.slots()) fp = (Math.imul(fp, 31) + ((entry.key ^ slot) >>> 0)) >>> 0;
   return { count: table.size, hits, sum: hex(sum, 16), missing_found: missingFound, layout: hex(fp, 8) };
 }
 
 /** A size's table, ready for timed passes; the verification pass runs on the last fill. */
 export function prepareIdiomatic(w: Workload): PreparedRun {
-  const keys = toBigInts(w.keys);
-  const values = toBigInts(w.values);
-  const lookups = toBigInts(w.getKeys.subarray(0, 2 * w.lookups));
+  const keys = toNumbers(w.keys);
+  const values = toNumbers(w.values);
+  const lookups = toNumbers(w.getKeys.subarray(0, 2 * w.lookups));
   const table = new HashTable(w.capacity);
   let filled = false;
   const sample = (count: number): Samples => {
@@ -149,7 +148,7 @@ export function prepareIdiomatic(w: Workload): PreparedRun {
       for (let i = 0; i < keys.length; i++) table.set(keys[i]!, values[i]!);
     }
     filled = false;
-    return checksumIdiomatic(table, keys, values, lookups, toBigInts(w.missing));
+    return checksumIdiomatic(table, keys, values, lookups, toNumbers(w.missing));
   };
   return { sample, checksum };
 }

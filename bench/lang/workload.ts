@@ -1,6 +1,19 @@
 // The hash-table workload shared by the C and TypeScript implementations. Keys come from
 // xorshift64* over 32-bit halves, so TypeScript generates the same sequence as
-// bench/lang/hashtable.c without BigInt in the generator.
+// bench/lang/hashtable.c without BigInt in the generator. Keys and values are 53-bit, so they
+// are exact as JavaScript numbers (safe integers) as well as C uint64_t and (lo, hi) int32 pairs.
+
+/** Keys and values are below 2^KEY_BITS: Number.MAX_SAFE_INTEGER is 2^53 - 1. */
+export const KEY_BITS = 53;
+/** Mask of the high word's KEY_BITS - 32 bits. */
+export const HI_MASK = 0x1fffff;
+/**
+ * Largest table the 53-bit keys are valid for. Masking xorshift64* to 53 bits is no longer a
+ * bijection: the first repeat is output 23,737,591 (a repeat of output 19,119,978), so the keys
+ * of 2^25 (25,165,824 of them) would not be distinct. The 12,845,056 outputs 2^24 uses (keys and
+ * missing keys) are distinct and nonzero; tests/bench/lang.test.ts checks that.
+ */
+export const MAX_WORKLOAD_LOG2 = 24;
 
 /** Seed of the key sequence (the first `n` outputs are inserted, the next ones are missing keys). */
 export const KEY_SEED = 0x9e3779b97f4a7c15n;
@@ -22,7 +35,8 @@ const M_HI = 0x2545f491, M_LO = 0x4f6cdd1d; // xorshift64* multiplier 0x2545F491
 
 /**
  * xorshift64* (Vigna). The state walks all nonzero 64-bit values and the multiplier is odd,
- * so the first 2^64 - 1 outputs are distinct and never 0: valid, unique table keys.
+ * so the first 2^64 - 1 outputs are distinct and never 0. The keys are these outputs masked
+ * to 53 bits (nextKey), distinct only as far as MAX_WORKLOAD_LOG2 says.
  */
 export class XorShift64Star {
   hi: number;
@@ -59,9 +73,15 @@ export class XorShift64Star {
   }
 }
 
+/** Next key: the generator's next output, masked to KEY_BITS, as [lo, hi] uint32 halves. */
+export function nextKey(gen: XorShift64Star): [number, number] {
+  gen.next();
+  return [gen.outLo, gen.outHi & HI_MASK];
+}
+
 /**
- * One table size's inputs. 64-bit quantities are stored as (lo, hi) int32 pairs, which on a
- * little-endian machine is the byte layout of a C uint64_t array.
+ * One table size's inputs. Keys and values (below 2^53) are stored as (lo, hi) int32 pairs,
+ * which on a little-endian machine is the byte layout of a C uint64_t array.
  */
 export interface Workload {
   log2: number;
@@ -69,7 +89,7 @@ export interface Workload {
   /** Keys inserted: 75% of capacity. */
   n: number;
   keys: Int32Array;
-  /** Value of keys[i]: the key with its halves swapped. */
+  /** Value of keys[i]: the key with its halves swapped, masked to 53 bits (lo = key hi, hi = key lo & HI_MASK). */
   values: Int32Array;
   /** The inserted keys in shuffled order; lookups use the first `lookups` of them. */
   getKeys: Int32Array;
@@ -89,7 +109,9 @@ export function entriesFor(log2: number): number {
 }
 
 export function makeWorkload(log2: number): Workload {
-  if (!Number.isInteger(log2) || log2 < 2 || log2 > 30) throw new RangeError(`size_log2 ${log2} out of range`);
+  if (!Number.isInteger(log2) || log2 < 2 || log2 > MAX_WORKLOAD_LOG2) {
+    throw new RangeError(`size_log2 ${log2} out of range 2..${MAX_WORKLOAD_LOG2}`);
+  }
   const capacity = 2 ** log2;
   const n = entriesFor(log2);
   const m = Math.max(1, Math.min(n >>> 2, MAX_MISSING));
@@ -98,16 +120,17 @@ export function makeWorkload(log2: number): Workload {
   const missing = new Int32Array(2 * m);
   const gen = new XorShift64Star(KEY_SEED);
   for (let i = 0; i < n; i++) {
-    gen.next();
-    keys[2 * i] = gen.outLo;
-    keys[2 * i + 1] = gen.outHi;
-    values[2 * i] = gen.outHi;
-    values[2 * i + 1] = gen.outLo;
+    const [lo, hi] = nextKey(gen);
+    if ((lo | hi) === 0) throw new Error(`key ${i} is 0`);
+    keys[2 * i] = lo;
+    keys[2 * i + 1] = hi;
+    values[2 * i] = hi;
+    values[2 * i + 1] = lo & HI_MASK;
   }
   for (let i = 0; i < m; i++) {
-    gen.next();
-    missing[2 * i] = gen.outLo;
-    missing[2 * i + 1] = gen.outHi;
+    const [lo, hi] = nextKey(gen);
+    missing[2 * i] = lo;
+    missing[2 * i + 1] = hi;
   }
   // Fisher-Yates; j from the high word so the modulo stays exact in doubles.
   const getKeys = keys.slice();
@@ -124,9 +147,13 @@ export function makeWorkload(log2: number): Workload {
   return { log2, capacity, n, keys, values, getKeys, lookups: Math.min(n, MAX_LOOKUPS), missing };
 }
 
-/** Timed passes per size: many short ones for small tables, at least 3 for the big ones. */
+/**
+ * Timed passes per size: about 2^20 inserted keys' worth, at most 101 passes for small tables
+ * and at least 3 up to 2^19; from 2^20 on one pass of 0.8M..12.6M inserts (bounding the run
+ * time: the idiomatic table spends 1..4 us per insert at those sizes).
+ */
 export function sampleCount(log2: number): number {
-  return Math.min(101, Math.max(3, Math.floor(2 ** 21 / entriesFor(log2))));
+  return Math.min(101, Math.max(log2 <= 19 ? 3 : 1, Math.floor(2 ** 20 / entriesFor(log2))));
 }
 
 /**
@@ -167,6 +194,13 @@ export interface PreparedRun {
 
 export function hex(value: bigint | number, digits: number): string {
   return value.toString(16).padStart(digits, '0');
+}
+
+/** The workload's (lo, hi) int32 pairs as numbers (exact: all are below 2^53). */
+export function toNumbers(pairs: Int32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < pairs.length; i += 2) out.push((pairs[i + 1]! >>> 0) * 0x100000000 + (pairs[i]! >>> 0));
+  return out;
 }
 
 /** FNV-1a 64-bit over the 8 little-endian bytes of a key (reference; the hot paths inline it). */
