@@ -19,6 +19,7 @@ export class RxQueue {
   /** Ring geometry latched at enable. */
   private baseLo = 0;
   private baseHi = 0;
+  private ringInRange = false;
   count = 0;
   head = 0;
   private tail = 0;
@@ -49,6 +50,7 @@ export class RxQueue {
     this.baseLo = r[RDBAL(this.index) >>> 2]! >>> 0;
     this.baseHi = r[RDBAH(this.index) >>> 2]! >>> 0;
     this.count = len >>> 4;
+    this.ringInRange = !this.dma.filtered && this.baseHi === 0 && this.baseLo + len <= this.dma.size;
     const srrctl = r[SRRCTL(this.index) >>> 2]! >>> 0;
     const kb = srrctl & SRRCTL_BSIZEPACKET_MASK;
     this.bufSize = (kb === 0 ? 2 : kb) * 1024;
@@ -118,7 +120,8 @@ export class RxQueue {
     const u32 = dma.u32;
     let done = 0;
     for (let i = 0; i < need; i++) {
-      const d = dma.target(this.baseLo + this.head * 16, this.baseHi, 16, true);
+      // Without an IOMMU filter the ring's bounds cannot change while it is enabled: checked once.
+      const d = this.ringInRange ? this.baseLo + this.head * 16 : dma.target(this.baseLo + this.head * 16, this.baseHi, 16, true);
       if (d < 0) {
         // Descriptor fetch failed: nothing can be reported to the driver; drop the frame.
         this.dmaErrors++;
@@ -126,7 +129,8 @@ export class RxQueue {
       }
       const w = d >>> 2;
       const chunk = total - done < bufSize ? total - done : bufSize;
-      const b = dma.target(u32[w]!, u32[w + 1]!, chunk, true);
+      const lo = u32[w]!;
+      const b = !dma.filtered && u32[w + 1] === 0 && lo + chunk <= dma.size ? lo : dma.target(lo, u32[w + 1]!, chunk, true);
       let error = 0;
       if (b < 0) {
         this.dmaErrors++;

@@ -19,6 +19,11 @@ export interface Ring {
 }
 
 export const BUF_SIZE = 2048;
+/**
+ * Distance between buffers: 2 KB plus 128 bytes, as DPDK's mbufs do, so consecutive buffers
+ * do not all fall into the same few cache sets.
+ */
+const BUF_STRIDE = BUF_SIZE + 128;
 
 export class RefIxgbe {
   readonly rx: Ring[] = [];
@@ -104,7 +109,7 @@ export class RefIxgbe {
     const ring = this.rx[q]!;
     const u32 = this.mem.u32;
     for (let i = 0; i < ring.size; i++) {
-      const buf = this.mem.alloc(BUF_SIZE, 128);
+      const buf = this.mem.alloc(BUF_STRIDE, 128);
       ring.buffers.push(buf);
       const w = (ring.base + i * 16) >>> 2;
       u32[w] = buf;
@@ -120,7 +125,7 @@ export class RefIxgbe {
 
   startTx(q: number): void {
     const ring = this.tx[q]!;
-    for (let i = 0; i < ring.size; i++) ring.buffers.push(this.mem.alloc(BUF_SIZE, 128));
+    for (let i = 0; i < ring.size; i++) ring.buffers.push(this.mem.alloc(BUF_STRIDE, 128));
     this.bar.write32(R.TDH(q), 0);
     this.bar.write32(R.TDT(q), 0);
     this.set(R.TXDCTL(q), R.TXDCTL_ENABLE);
