@@ -84,10 +84,13 @@ describe('uninitialised allocation', () => {
               continue;
             }
             // Every byte is 0 or this domain's own mark.
-            v.withBytes((bytes) => {
-              for (const b of bytes) expect(b === 0 || b === s.d).toBe(true);
+            const foreign = v.withBytes((bytes) => {
+              const bad = bytes.findIndex((b) => b !== 0 && b !== s.d);
+              const found = bad < 0 ? undefined : { at: bad, byte: bytes[bad] };
               bytes.fill(s.d);
+              return found;
             });
+            expect(foreign, `domain ${s.d} got another domain's byte`).toBeUndefined();
             live.push({ d: s.d, v });
           }
         },
