@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ts as morphTs } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { addIdlFolders, createIdlProject, hostOf } from '../../checker/idl/load.ts';
 import { canonicalJson, interfaceDigest } from '../../checker/idl/model.ts';
@@ -18,6 +19,10 @@ const runtime = validateIdl(host, runtimeFiles!, repoRoot);
 const good = validateIdl(host, goodFiles!, repoRoot);
 
 describe('runtime/idl', () => {
+  it("runs the policy on ts-morph's own TypeScript copy, the one its checker was built with", () => {
+    expect(host.ts).toBe(morphTs);
+  });
+
   it('validates clean', () => {
     expect(runtime.diagnostics).toEqual([]);
   });
