@@ -35,6 +35,10 @@ class Validator {
   readonly #root: string;
   readonly #diagnostics: Diagnostic[] = [];
   readonly #interfaces = new Map<string, InterfaceModel>();
+  /** Every tagged interface seen, valid or not. */
+  readonly #declared = new Set<string>();
+  /** Interface references, checked once every file is read: the generator needs their models. */
+  readonly #references: { name: string; node: ts.Node; where: string }[] = [];
 
   constructor(host: PolicyHost, root: string) {
     this.#host = host;
@@ -42,6 +46,9 @@ class Validator {
   }
 
   result(): IdlResult {
+    for (const r of this.#references) {
+      if (!this.#declared.has(r.name)) this.report('idl-shape', r.node, `${r.where}: @idl interface '${r.name}' is declared outside the checked files (check its folder with this one)`);
+    }
     const interfaces = [...this.#interfaces.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { diagnostics: [...this.#diagnostics].sort(compareDiagnostics), model: { version: MODEL_VERSION, interfaces } };
   }
@@ -79,6 +86,7 @@ class Validator {
     const t = this.#host.ts;
     const name = decl.name.text;
     const before = this.#diagnostics.length;
+    this.#declared.add(name);
     const shape = (node: ts.Node, message: string): void => this.report('idl-shape', node, `${name}: ${message}`);
     if (this.#interfaces.has(name)) shape(decl.name, `another IDL interface is already named '${name}'`);
     const sym = this.#host.checker.getSymbolAtLocation(decl.name);
@@ -138,6 +146,7 @@ class Validator {
       if (p.type === undefined) { shape(p, `parameter '${pname}' needs a type`); continue; }
       const v = crossingExchangeable(this.#host, checker.getTypeFromTypeNode(p.type), p.type, [`parameter '${pname}'`], 'parameter');
       if (!v.ok) { this.violation(where, v, p.type); continue; }
+      this.reference(v.value, p.type, where);
       params.push({ name: pname, type: v.value });
     }
     if (m.type === undefined) {
@@ -146,7 +155,13 @@ class Validator {
     }
     const result = tag === 'idl' ? this.idlResult(where, m.type) : this.createResult(where, m.type);
     if (result === undefined || this.#diagnostics.length !== before) return undefined;
+    this.reference(result.value, m.type, where);
     return { name, mode: result.mode, params, result: result.value };
+  }
+
+  private reference(type: CrossingType, node: ts.Node, where: string): void {
+    if (type.kind === 'interface') this.#references.push({ name: type.name, node, where });
+    else if (type.kind === 'record') for (const f of type.fields) this.reference(f.type, node, where);
   }
 
   private idlResult(where: string, node: ts.TypeNode): { mode: 'sync' | 'async'; value: CrossingType } | undefined {

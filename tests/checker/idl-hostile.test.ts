@@ -31,6 +31,7 @@ const cases: readonly { dir: string; rule: 'exchangeable-types' | 'idl-shape'; m
   { dir: 'thenable', rule: 'idl-shape', message: "Thenable.then: 'then' cannot name a method" },
   { dir: 'not-exported', rule: 'idl-shape', message: 'Hidden: an IDL interface must be exported' },
   { dir: 'rref-handle-in-layout', rule: 'exchangeable-types', message: "Pairs.give: parameter 'p' : RRef layout : field 'items' : element : an RRef handle is not data" },
+  { dir: 'foreign-interface', rule: 'idl-shape', message: "Relay.via: @idl interface 'Echo' is declared outside the checked files" },
 ];
 
 describe('hostile IDL fixtures', () => {
