@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RRef, RRefVec, array, struct, u32, u8, HeapError } from '../../runtime/lib/index.ts';
+import { RRef, RRefVec, array, optionalRref, struct, u32, u8, HeapError } from '../../runtime/lib/index.ts';
 import { FREE, KERNEL, PARENT, SharedHeap, HeapError as KernelHeapError } from '../../runtime/heap/index.ts';
 import { identify } from '../../runtime/lib/internal.ts';
 import { world } from './support.ts';
@@ -187,5 +187,49 @@ describe('violations are detected and reported, never silent', () => {
     expect(w.heap.stats(1)).toEqual({ objects: 0, bytes: 0 });
     expect(keep.get('n')).toBe(9);
     expect(w.heap.audit()).toEqual([]);
+  });
+});
+
+describe('refusals leave everything as it was', () => {
+  it('a move the receiver has no quota for fails and the sender keeps a working handle', () => {
+    const w = world();
+    w.as(1);
+    const big = RRef.new(array(u8, 4096));
+    big.writeU32LE(0, 0xfeedface);
+    w.heap.setQuota(2, 1024);
+    expect(() => w.move(big, 1, 2)).toThrow(/domain 2 would exceed its shared-heap quota receiving 4096 bytes/);
+    expect(big.readU32LE(0)).toBe(0xfeedface);
+    expect(w.heap.stats(1)).toEqual({ objects: 1, bytes: 4096 });
+    expect(w.heap.stats(2)).toEqual({ objects: 0, bytes: 0 });
+    expect(w.heap.audit()).toEqual([]);
+  });
+
+  it('a quota counts what is nested: nesting cannot hide memory from it', () => {
+    const w = world();
+    w.as(1);
+    const Holder = struct({ n: u32, inner: optionalRref(array(u8, 2048)) });
+    const h = RRef.new(Holder, { inner: RRef.new(array(u8, 2048)) });
+    expect(w.heap.stats(1)).toEqual({ objects: 2, bytes: 2048 + Holder.size });
+    w.heap.setQuota(2, 2048);
+    expect(() => w.move(h, 1, 2)).toThrow(/quota/);
+    expect(h.has('inner')).toBe(true);
+  });
+});
+
+describe('heap configuration', () => {
+  it('refuses sizes that are not whole slabs, too small, or beyond 32-bit offsets', () => {
+    expect(() => new SharedHeap({ size: 100_000 })).toThrow(/multiple of 65536/);
+    expect(() => new SharedHeap({ size: 65536 })).toThrow(/at least/);
+    expect(() => new SharedHeap({ size: 2 ** 33 })).toThrow(/4 GiB/);
+    expect(() => new SharedHeap({ size: 1 << 20, maxObjects: 1 })).toThrow(/capacity/);
+  });
+
+  it('refuses a second structure under a type id that is taken', () => {
+    const heap = new SharedHeap({ size: 1 << 20, maxObjects: 16 });
+    heap.registerType({ typeId: 77, canonical: '{a:u8}', refOffsets: [] });
+    heap.registerType({ typeId: 77, canonical: '{a:u8}', refOffsets: [] });
+    expect(() => heap.registerType({ typeId: 77, canonical: '{b:u8}', refOffsets: [] })).toThrow(/already registered/);
+    expect(() => heap.registerType({ typeId: 78, canonical: 'x', refOffsets: [3] })).toThrow(/bad nested reference offset/);
+    expect(() => heap.alloc(1, 79, 8)).toThrow(/not registered/);
   });
 });
