@@ -40,7 +40,7 @@ export interface NamespaceConfig {
   cacheBlocks?: number;
   /** Memory backing: a size in bytes, or an existing SharedArrayBuffer. */
   memory?: number | SharedArrayBuffer;
-  /** File backing: a disk image (grown to `size` when given and larger). */
+  /** File backing: an existing disk image (grown to `size` when given and larger). */
   file?: string;
   size?: number;
   /** fsync the image on Flush and FUA writes. */
