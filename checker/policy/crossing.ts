@@ -4,6 +4,7 @@
 import type * as ts from 'typescript';
 import { declarationFile, handleNames, inTrustedLibrary, isBuiltin, isTrusted, repoRelative, resolveAlias } from './host.ts';
 import type { PolicyHost } from './host.ts';
+import { layoutCanonical } from './canonical.ts';
 import { declaredTypeNode, keyText, layoutExchangeable, primitiveFlags, stringKey } from './layout.ts';
 import type { CrossingType, HandleCrossing, LayoutType, RecordField } from './shapes.ts';
 import { accept, reject } from './verdict.ts';
@@ -175,7 +176,8 @@ class CrossingWalk {
       const shape = layoutExchangeable(host, arg, [...path, `${what} layout`], argNode ?? node);
       if (!shape.ok) return shape;
       const text = argNode !== undefined ? argNode.getText().replace(/\s+/g, ' ') : checker.typeToString(arg, undefined, host.ts.TypeFormatFlags.NoTruncation);
-      return accept({ text, shape: shape.value });
+      const canonical = layoutCanonical(host, argNode);
+      return accept(canonical === undefined ? { text, shape: shape.value } : { text, canonical, shape: shape.value });
     };
     const count = (i: number, what: string): Verdict<number> => {
       const arg = args[i];

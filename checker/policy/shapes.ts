@@ -17,6 +17,8 @@ export type LayoutField =
 /** A layout as the IDL names it: the type text as written and its shape. */
 export interface LayoutType {
   readonly text: string;
+  /** The heap's canonical layout string (with widths), when the layout is declared statically. */
+  readonly canonical?: string;
   readonly shape: LayoutShape;
 }
 

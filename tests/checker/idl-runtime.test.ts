@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { addIdlFolders, createIdlProject, hostOf } from '../../checker/idl/load.ts';
 import { canonicalJson, interfaceDigest } from '../../checker/idl/model.ts';
 import { validateIdl } from '../../checker/idl/validate.ts';
+import * as layouts from '../../runtime/idl/layouts.ts';
 import { fixturesDir, repoRoot } from './helpers.ts';
 
 const snapshotFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'idl-model.snapshot.json');
@@ -47,6 +48,21 @@ describe('runtime/idl', () => {
   it('digests each interface by its canonical model, not by its file', () => {
     for (const i of runtime.model.interfaces) expect(i.digest).toBe(interfaceDigest({ name: i.name, tag: i.tag, methods: i.methods }));
     expect(new Set(runtime.model.interfaces.map((i) => i.digest)).size).toBe(runtime.model.interfaces.length);
+  });
+
+  it('gives each layout declared with Infer<typeof X> the canonical string the heap computes for X', () => {
+    const found = new Map<string, string>();
+    const visit = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v !== null && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (typeof o['text'] === 'string' && typeof o['canonical'] === 'string') found.set(o['text'], o['canonical']);
+        Object.values(o).forEach(visit);
+      }
+    };
+    visit(runtime.model);
+    expect([...found.keys()].sort()).toEqual(['Block', 'BlockRequest', 'PacketBuffer']);
+    for (const [name, canonical] of found) expect(canonical).toBe((layouts as unknown as Record<string, { canonical: string }>)[name]!.canonical);
   });
 
   it('records how each parameter crosses', () => {
