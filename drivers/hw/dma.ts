@@ -132,6 +132,12 @@ export class DmaPort {
     return a;
   }
 
+  /** The test {@link target} makes, without counting a fault: for choosing a fast path. */
+  allows(lo: number, hi: number, len: number, write: boolean): boolean {
+    const a = lo >>> 0;
+    return hi === 0 && len >= 0 && a + len <= this.size && (this.filter === undefined || this.filter(a, len, write));
+  }
+
   /** True when bus mastering is on; otherwise counts one dropped DMA and returns false. */
   mastering(): boolean {
     if ((Atomics.load(this.command, 0) & 0x4) !== 0) return true;

@@ -98,7 +98,8 @@ export class TxQueue {
         const len = ctl & 0xffff;
         const lo = u32[w]!;
         if ((ctl & (TX_DESC_CMD_EOP | TX_DESC_DTYP_MASK | TX_DESC_CMD_DEXT)) === (TX_DESC_CMD_EOP | TX_DESC_DTYP_DATA | TX_DESC_CMD_DEXT) &&
-            this.gathered === 0 && !this.gatherFailed && len >= MIN_FRAME && u32[w + 1] === 0 && lo + len <= size && !filtered) {
+            this.gathered === 0 && !this.gatherFailed && len >= MIN_FRAME &&
+            (filtered ? dma.allows(lo, u32[w + 1]!, len, false) : u32[w + 1] === 0 && lo + len <= size)) {
           // Fast path: a whole frame in one advanced descriptor, sent straight from DMA memory.
           if (out.send(u8, lo, len)) {
             packets++;
