@@ -5,7 +5,7 @@ import type * as ts from 'typescript';
 import type { Diagnostic, RuleId } from '../diagnostics.ts';
 import { compareDiagnostics } from '../diagnostics.ts';
 import { crossingExchangeable, hasTag, methodResult } from '../policy/crossing.ts';
-import { inTrustedLibrary } from '../policy/host.ts';
+import { inTrustedLibrary, resolveAlias } from '../policy/host.ts';
 import type { PolicyHost } from '../policy/host.ts';
 import type { CrossingType } from '../policy/shapes.ts';
 import { explain } from '../policy/verdict.ts';
@@ -91,7 +91,7 @@ class Validator {
     if (this.#interfaces.has(name)) shape(decl.name, `another IDL interface is already named '${name}'`);
     const sym = this.#host.checker.getSymbolAtLocation(decl.name);
     if ((sym?.declarations?.length ?? 1) > 1) shape(decl.name, 'an IDL interface must be declared once (no declaration merging)');
-    if (!decl.modifiers?.some((m) => m.kind === t.SyntaxKind.ExportKeyword)) shape(decl.name, 'an IDL interface must be exported');
+    if (!this.exported(decl, sym)) shape(decl.name, 'an IDL interface must be exported');
     if (decl.typeParameters !== undefined) shape(decl.typeParameters[0]!, 'an IDL interface cannot be generic');
     if (decl.heritageClauses !== undefined) shape(decl.heritageClauses[0]!, 'an IDL interface cannot extend others (declare every method)');
     const methods: MethodModel[] = [];
@@ -111,6 +111,15 @@ class Validator {
     const file = path.relative(this.#root, path.resolve(decl.getSourceFile().fileName)).split(path.sep).join('/');
     const body = { name, tag, methods };
     this.#interfaces.set(name, { name, tag, file, methods, digest: interfaceDigest(body) });
+  }
+
+  /** Exported by a modifier or by an export clause of its own module. */
+  private exported(decl: ts.InterfaceDeclaration, sym: ts.Symbol | undefined): boolean {
+    const t = this.#host.ts;
+    if (decl.modifiers?.some((m) => m.kind === t.SyntaxKind.ExportKeyword)) return true;
+    const moduleSymbol = this.#host.checker.getSymbolAtLocation(decl.getSourceFile());
+    if (moduleSymbol === undefined || sym === undefined) return false;
+    return this.#host.checker.getExportsOfModule(moduleSymbol).some((e) => resolveAlias(this.#host, e) === sym);
   }
 
   private method(iface: string, tag: 'idl' | 'create', m: ts.MethodSignature, seen: Set<string>): MethodModel | undefined {
