@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as ts from 'typescript';
 
-export type TypeScript = typeof ts;
+// Under NodeNext a namespace import of the CommonJS compiler also has 'default'; a default import has not.
+export type TypeScript = Omit<typeof ts, 'default'>;
 
 export interface PolicyHost {
   readonly ts: TypeScript;
