@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturesDir, repoRoot } from './helpers.ts';
+import { fixturesDir, repoRoot } from './paths.ts';
 
 interface Run {
   readonly code: number;

@@ -1,14 +1,11 @@
 // Shared loading for the checker's suites: one ts-morph project per suite file.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Project } from 'ts-morph';
 import type * as ts from 'typescript';
-import { createIdlProject, hostOf, repoRoot } from '../../checker/idl/load.ts';
+import { createIdlProject, hostOf } from '../../checker/idl/load.ts';
 import type { PolicyHost } from '../../checker/policy/host.ts';
 
-export { repoRoot };
-export const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+export { fixturesDir, repoRoot } from './paths.ts';
 
 export interface Loaded {
   readonly project: Project;

@@ -2,16 +2,14 @@
 // so every change to an interface shows in review. Regenerate with UPDATE_SNAPSHOTS=1.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ts as morphTs } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { addIdlFolders, createIdlProject, hostOf } from '../../checker/idl/load.ts';
 import { canonicalJson, interfaceDigest } from '../../checker/idl/model.ts';
 import { validateIdl } from '../../checker/idl/validate.ts';
 import * as layouts from '../../runtime/idl/layouts.ts';
-import { fixturesDir, repoRoot } from './helpers.ts';
+import { fixturesDir, repoRoot, snapshotFile } from './paths.ts';
 
-const snapshotFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'idl-model.snapshot.json');
 
 const project = createIdlProject();
 const [runtimeFiles, goodFiles] = addIdlFolders(project, [path.join(repoRoot, 'runtime/idl'), path.join(fixturesDir, 'idl-good')]);
