@@ -32,6 +32,8 @@ const cases: readonly { dir: string; rule: 'exchangeable-types' | 'idl-shape'; m
   { dir: 'not-exported', rule: 'idl-shape', message: 'Hidden: an IDL interface must be exported' },
   { dir: 'rref-handle-in-layout', rule: 'exchangeable-types', message: "Pairs.give: parameter 'p' : RRef layout : field 'items' : element : an RRef handle is not data" },
   { dir: 'foreign-interface', rule: 'idl-shape', message: "Relay.via: @idl interface 'Echo' is declared outside the checked files" },
+  { dir: 'create-result', rule: 'idl-shape', message: 'CreateSvc.create: a create function returns an @idl interface or a record of them' },
+  { dir: 'tagged-alias', rule: 'idl-shape', message: 'only an interface can be tagged @idl' },
 ];
 
 describe('hostile IDL fixtures', () => {
