@@ -138,3 +138,8 @@ expectType<true>({} as IsExchangeable<PlainDataClass>);
 
 // ---- field names cannot collide with the RRef brand (a symbol) -----------------------------------
 expectType<true>({} as IsExchangeable<{ readonly __rref: number; readonly inner: { readonly __rref: bigint } }>);
+
+// ---- arrays whose elements hold nested RRefs cannot be laid out ----------------------------------
+expectType<false>({} as IsExchangeable<readonly { readonly r: RRefLike<number> }[]>);
+expectType<false>({} as IsExchangeable<{ readonly rows: readonly { readonly a: number; readonly r?: RRefLike<number> }[] }>);
+expectType<true>({} as IsExchangeable<readonly { readonly a: number; readonly b: readonly bigint[] }[]>);

@@ -96,6 +96,7 @@ class LayoutWalk {
       const elem = checker.getTypeArguments(type as ts.TypeReference)[0];
       if (elem === undefined) return reject(path, 'array without an element type', node);
       const inner = this.value(elem, [...path, 'element'], elementNode(this.#host, node));
+      if (inner.ok && containsRef(inner.value)) return reject([...path, 'element'], 'nested RRefs inside an array element cannot be laid out (use RRefArray)', node);
       return inner.ok ? accept({ kind: 'array', element: inner.value }) : inner;
     }
     if (f & (t.TypeFlags.Object | t.TypeFlags.Intersection)) return this.object(type, path, node);
@@ -116,6 +117,7 @@ class LayoutWalk {
     const elem = isBool ? ({ kind: 'boolean' } as const) : undefined;
     const inner = elem !== undefined ? accept<LayoutShape>(elem) : this.value(list[0]!, [...path, 'element'], node);
     if (!inner.ok) return inner;
+    if (containsRef(inner.value)) return reject([...path, 'element'], 'nested RRefs inside an array element cannot be laid out (use RRefArray)', node);
     const fixed = flags.every((e) => e & t.ElementFlags.Required);
     return accept(fixed ? { kind: 'array', element: inner.value, length: flags.length } : { kind: 'array', element: inner.value });
   }
@@ -182,4 +184,13 @@ function elementNode(host: PolicyHost, node: ts.Node | undefined): ts.Node | und
 function rrefTargetNode(host: PolicyHost, node: ts.Node | undefined): ts.Node | undefined {
   if (node !== undefined && host.ts.isTypeReferenceNode(node)) return node.typeArguments?.[0] ?? node;
   return node;
+}
+
+/** True when a shape holds a nested RRef anywhere. */
+function containsRef(shape: LayoutShape): boolean {
+  switch (shape.kind) {
+    case 'array': return containsRef(shape.element);
+    case 'struct': return shape.fields.some((f) => f.kind === 'ref' || containsRef(f.type));
+    default: return false;
+  }
 }

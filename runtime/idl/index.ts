@@ -3,4 +3,4 @@ export * from './layouts.ts';
 export type { BDev } from './bdev.ts';
 export type { NvmeBDev, NvmeBatch, NvmeStats } from './nvme.ts';
 export type { Net, NetBatch, NetStats } from './net.ts';
-export type { Echo, CreateEcho, Cell } from './test.ts';
+export type { Echo, CreateEcho } from './test.ts';

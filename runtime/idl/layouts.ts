@@ -28,3 +28,7 @@ export type PacketBuffer = Infer<typeof PacketBuffer>;
 
 /** Batch size of the driver interfaces, as upstream. */
 export const BATCH = 32;
+
+/** A counter cell (the kernel's test domains pass it around). */
+export const Cell = struct({ value: u32 });
+export type Cell = Infer<typeof Cell>;

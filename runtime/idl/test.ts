@@ -1,8 +1,6 @@
 // Interfaces of the kernel's own test domains.
 import type { Borrowed, RRef, RRefVec, RpcResult } from '../lib/index.ts';
-
-/** A counter cell in the shared heap. */
-export type Cell = { readonly value: number };
+import type { Cell } from './layouts.ts';
 
 /**
  * Exercises every kind of crossing.

@@ -37,8 +37,16 @@ export type IsExchangeable<T> =
   : IsUnionNotBoolean<T> extends true ? false
   : [T] extends [number | bigint | boolean] ? true
   : [T] extends [string | symbol | null | undefined | void] ? false
-  : [T] extends [readonly (infer E)[]] ? IsExchangeable<E>
+  // Array elements may not hold nested RRefs (layouts refuse them: RRefArray is the collection).
+  : [T] extends [readonly (infer E)[]] ? (ContainsRef<E> extends true ? false : IsExchangeable<E>)
   : [T] extends [object] ? ExchangeableObject<T>
+  : false;
+
+/** True when a value of type T holds a nested RRef anywhere (optional ones included). */
+type ContainsRef<T> = [T] extends [RRefLike<unknown>] ? true
+  : [T] extends [number | bigint | boolean] ? false
+  : [T] extends [readonly (infer E)[]] ? ContainsRef<E>
+  : [T] extends [object] ? (true extends { [K in keyof T]-?: ContainsRef<NonNullable<T[K]>> }[keyof T] ? true : false)
   : false;
 
 /**

@@ -59,7 +59,7 @@ describe('runtime/idl', () => {
       }
     };
     visit(runtime.model);
-    expect([...found.keys()].sort()).toEqual(['Block', 'BlockRequest', 'PacketBuffer']);
+    expect([...found.keys()].sort()).toEqual(['Block', 'BlockRequest', 'Cell', 'PacketBuffer']);
     for (const [name, canonical] of found) expect(canonical).toBe((layouts as unknown as Record<string, { canonical: string }>)[name]!.canonical);
   });
 
