@@ -95,7 +95,9 @@ export function buildUdpFrame(options: UdpFrameOptions = {}): Uint8Array {
   f[24] = cs >> 8;
   f[25] = cs & 0xff;
   const udpLen = ipLen - 20;
-  const sp = options.srcPort ?? 1234, dp = options.dstPort ?? 5678;
+  // Ports in the dynamic range with no registered protocol, so Wireshark shows plain UDP
+  // (5678, a common generator default, is MikroTik discovery and decodes as malformed).
+  const sp = options.srcPort ?? 49152, dp = options.dstPort ?? 49153;
   f[34] = sp >> 8;
   f[35] = sp & 0xff;
   f[36] = dp >> 8;
