@@ -106,6 +106,21 @@ export default async function main(args: string[]): Promise<void> {
     for (let i = 0; i < n; i++) pkt.set('len', i & 0xffff);
     return pkt.get('len');
   }, { ops: READS, samples });
+  // The same reads through a raw view scoped to one callback (the bulk path).
+  const scopedRead = measure((n) => {
+    let s = 0;
+    pkt.withBytes((bytes) => {
+      for (let i = 0; i < n; i++) s = (s + bytes[i & 7]!) | 0;
+    });
+    return s;
+  }, { ops: READS, samples });
+  const rawByteRead = measure((n) => {
+    let s = 0;
+    const base = rawIndex * 2;
+    const bytes = new Uint8Array(heap.buffer);
+    for (let i = 0; i < n; i++) s = (s + bytes[base + (i & 7)]!) | 0;
+    return s;
+  }, { ops: READS, samples });
   const rawWrite = measure((n) => {
     for (let i = 0; i < n; i++) raw[rawIndex] = i & 0xffff;
     return raw[rawIndex];
@@ -164,6 +179,8 @@ export default async function main(args: string[]): Promise<void> {
     handle_write_ns: round(handleWrite.median_ns, 3),
     raw_write_ns: round(rawWrite.median_ns, 3),
     detail: {
+      scoped_view_read_ns: round(scopedRead.median_ns, 3),
+      raw_byte_read_ns: round(rawByteRead.median_ns, 3),
       sweep_handle_read_ns: round(sweepHandle.median_ns, 3),
       sweep_raw_read_ns: round(sweepRaw.median_ns, 3),
       sweep_read_ratio: round(sweepHandle.median_ns / sweepRaw.median_ns),
@@ -189,6 +206,7 @@ export default async function main(args: string[]): Promise<void> {
     'move (revoke + move + mint)': { ns: result.detail.handle_move_ns, target: '' },
     'field read: handle / raw': { ns: `${result.handle_read_ns} / ${result.raw_read_ns}`, target: `ratio ${result.detail.read_ratio} <= 2` },
     'field write: handle / raw': { ns: `${result.handle_write_ns} / ${result.raw_write_ns}`, target: `ratio ${result.detail.write_ratio} <= 2` },
+    'byte read in withBytes / raw': { ns: `${result.detail.scoped_view_read_ns} / ${result.detail.raw_byte_read_ns}`, target: '' },
     'read over 1,024 packets: handle / raw': { ns: `${result.detail.sweep_handle_read_ns} / ${result.detail.sweep_raw_read_ns}`, target: `ratio ${result.detail.sweep_read_ratio}` },
     'u16 BE read: handle / DataView': { ns: `${result.detail.handle_read_be_ns} / ${result.detail.raw_dataview_read_be_ns}`, target: `ratio ${result.detail.read_be_ratio}` },
   });
