@@ -7,6 +7,7 @@ import { SizeClassAllocator, SLAB_SIZE, sizeClass, blockSizeOfClass } from './al
 import { Registry } from './registry.ts';
 import { FREE, KERNEL, PARENT, MIN_DOMAIN_ID, ownerName } from './owners.ts';
 import { HeapError } from './errors.ts';
+import { detachedFromHost } from './buffer.ts';
 
 /** What the heap must know of a type to drop it: which byte offsets hold nested references. */
 export interface TypeInfo {
@@ -43,6 +44,7 @@ const DENSE_IDS = 1 << 16;
 
 export const NO_QUOTA = Number.POSITIVE_INFINITY;
 
+
 export class SharedHeap {
   /** The data: every object's bytes, and the memory devices DMA into. */
   readonly buffer: SharedArrayBuffer;
@@ -66,7 +68,7 @@ export class SharedHeap {
       throw new RangeError(`heap size must be a multiple of ${SLAB_SIZE} bytes and at least ${2 * SLAB_SIZE}`);
     }
     if (size > 2 ** 32) throw new RangeError('heap size is limited to 4 GiB (offsets are u32)');
-    this.buffer = new SharedArrayBuffer(size);
+    this.buffer = detachedFromHost(new SharedArrayBuffer(size));
     this.u8 = new Uint8Array(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
     this.allocator = new SizeClassAllocator(size);

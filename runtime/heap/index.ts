@@ -6,3 +6,4 @@ export { HeapError } from './errors.ts';
 export type { HeapErrorCode } from './errors.ts';
 export { SizeClassAllocator, sizeClass, blockSizeOfClass } from './allocator.ts';
 export { typeIdOf } from './typeid.ts';
+export { detachedFromHost } from './buffer.ts';

@@ -5,6 +5,7 @@
 // Slot 0 is never allocated: a nested reference of 0 means "empty".
 
 import { FREE } from './owners.ts';
+import { detachedFromHost } from './buffer.ts';
 
 export const REGISTRY_COLUMNS = 8;
 
@@ -32,7 +33,7 @@ export class Registry {
   constructor(capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 2) throw new RangeError('registry capacity must be at least 2');
     this.capacity = capacity;
-    this.buffer = new SharedArrayBuffer(capacity * 4 * REGISTRY_COLUMNS);
+    this.buffer = detachedFromHost(new SharedArrayBuffer(capacity * 4 * REGISTRY_COLUMNS));
     const column = (i: number): number => i * capacity * 4;
     this.owner = new Int32Array(this.buffer, column(0), capacity);
     this.borrows = new Int32Array(this.buffer, column(1), capacity);

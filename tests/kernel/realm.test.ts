@@ -90,3 +90,29 @@ describe('realms', () => {
     for (const f of frames) expect(f === undefined || typeof f !== 'function' || !(f instanceof Function)).toBe(true);
   });
 });
+
+describe('the shared heap seen from a realm', () => {
+  it('leads nowhere near the host: a view of the heap has no host prototype behind its buffer', async () => {
+    const { SharedHeap } = await import('../../runtime/heap/index.ts');
+    const heap = new SharedHeap({ size: 1 << 20, maxObjects: 64 });
+    const realm = createRealm({ name: 'viewer' });
+    const probe = realm.evaluate(
+      `(data, registry) => {
+        const v = new Uint8Array(data);
+        v[65536] = 9;
+        const reach = (b) => [Object.getPrototypeOf(b), typeof b.constructor, b.byteLength];
+        return { first: v[65536], data: reach(v.buffer), registry: reach(new Int32Array(registry).buffer), sab: typeof SharedArrayBuffer };
+      }`,
+      'probe.js',
+    ) as (d: SharedArrayBuffer, r: SharedArrayBuffer) => { first: number; data: unknown[]; registry: unknown[] };
+    const seen = probe(heap.buffer, heap.registry.buffer);
+    expect(seen.first).toBe(9);
+    expect(seen.data).toEqual([null, 'undefined', 1 << 20]);
+    expect(seen.registry[0]).toBeNull();
+    expect(seen.registry[1]).toBe('undefined');
+    expect(heap.u8[65536]).toBe(9);
+    expect(() => realm.evaluate('(b) => b.constructor.constructor("return process")()', 'escape.js') as unknown).not.toThrow();
+    const escape = realm.evaluate('(b) => { try { return b.constructor.constructor("return process")(); } catch (e) { return "refused"; } }', 'escape2.js') as (b: SharedArrayBuffer) => unknown;
+    expect(escape(heap.buffer)).toBe('refused');
+  });
+});

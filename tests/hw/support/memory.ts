@@ -7,8 +7,9 @@ export class DmaArena {
   readonly i32: Int32Array;
   private next: number;
 
-  constructor(size = 16 << 20, reserve = 4096) {
-    this.buffer = new SharedArrayBuffer(size);
+  /** `buffer`: DMA into that memory (the shared heap's) instead of a fresh buffer of `size`. */
+  constructor(size = 16 << 20, reserve = 4096, buffer?: SharedArrayBuffer) {
+    this.buffer = buffer ?? new SharedArrayBuffer(size);
     this.u8 = new Uint8Array(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
