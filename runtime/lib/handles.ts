@@ -72,10 +72,6 @@ export type HandleKind =
   | (TypeFacts & { readonly kind: 'array'; readonly elem: ValueLayout; readonly length: number })
   | (TypeFacts & { readonly kind: 'deque'; readonly elem: ValueLayout; readonly capacity: number });
 
-export function typeOfKind(k: HandleKind): TypeFacts {
-  return k;
-}
-
 const rrefKinds = new WeakMap<ValueLayout, HandleKind>();
 const vecKinds = new WeakMap<PrimLayout, HandleKind>();
 const arrayKinds = new WeakMap<ValueLayout, Map<number, HandleKind>>();
@@ -135,7 +131,6 @@ let bindLiveW: (h: Handle) => number;
 let bindViewsOf: (h: Handle) => HeapViews;
 let bindRevoke: (h: Handle) => { slot: number; gen: number };
 let bindIdentity: (h: Handle) => { slot: number; gen: number };
-let bindSetGen: (h: Handle, gen: number) => void;
 let bindKindOf: (h: Handle) => HandleKind;
 let bindSizeOf: (h: Handle) => number;
 
@@ -184,7 +179,6 @@ export abstract class Handle {
       return id;
     };
     bindIdentity = (h) => ({ slot: h.#slot, gen: h.#gen });
-    bindSetGen = (h, gen) => { h.#gen = gen; };
     bindKindOf = (h) => h.#kind;
     bindSizeOf = (h) => h.#size;
   }
@@ -229,7 +223,6 @@ const liveW = bindLiveW;
 const viewsOf = bindViewsOf;
 const revoke = bindRevoke;
 const identity = bindIdentity;
-const setGen = bindSetGen;
 const kindOf = bindKindOf;
 const sizeOf = bindSizeOf;
 
@@ -945,9 +938,4 @@ export function endBorrow(h: Handle): void {
 export function identify(h: Handle): { slot: number; gen: number; kind: HandleKind } {
   live(h);
   return { ...identity(h), kind: kindOf(h) };
-}
-
-/** After the kernel moved an object in place (same domain), re-arm the handle with the new generation. */
-export function rearm(h: Handle, gen: number): void {
-  setGen(h, gen);
 }
