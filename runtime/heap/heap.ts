@@ -5,9 +5,12 @@
 
 import { SizeClassAllocator, SLAB_SIZE, sizeClass, blockSizeOfClass } from './allocator.ts';
 import { Registry } from './registry.ts';
-import { FREE, KERNEL, PARENT, MIN_DOMAIN_ID, ownerName } from './owners.ts';
+import { FREE, KERNEL, PARENT, ownerName } from './owners.ts';
 import { HeapError } from './errors.ts';
 import { detachedFromHost } from './buffer.ts';
+import { Accounts, MAX_DOMAINS, rowOf } from './accounts.ts';
+import { checkRoot, moveRoot, borrowRoot, unborrowRoot } from './moves.ts';
+import type { OwnershipColumns } from './moves.ts';
 
 /** What the heap must know of a type to drop it: which byte offsets hold nested references. */
 export interface TypeInfo {
@@ -28,19 +31,17 @@ export interface OwnerStats {
   bytes: number;
 }
 
-interface Account extends OwnerStats {
-  quota: number;
-  /**
-   * Blocks this owner freed, per size class, kept for its own next allocations: they hold only
-   * bytes the owner could already read, so handing them back uninitialised leaks nothing.
-   */
-  cache: number[][];
-  cached: number;
+/**
+ * Blocks an owner freed, per size class, kept for its own next allocations: they hold only
+ * bytes the owner could already read, so handing them back uninitialised leaks nothing.
+ */
+interface FreeCache {
+  lists: number[][];
+  count: number;
 }
 
 /** Blocks a domain may keep in its free cache (all classes together) before they go back to the heap. */
 const CACHE_LIMIT = 256;
-const DENSE_IDS = 1 << 16;
 
 export const NO_QUOTA = Number.POSITIVE_INFINITY;
 
@@ -54,9 +55,12 @@ export class SharedHeap {
   private readonly allocator: SizeClassAllocator;
   private readonly types = new Map<number, TypeInfo>();
   private lastType: TypeInfo | undefined;
-  private readonly accounts = new Map<number, Account>();
-  /** The same accounts indexed by domain id, for the hot paths (a Map lookup costs ~10 ns). */
-  private readonly dense: (Account | undefined)[] = new Array<Account | undefined>(DENSE_IDS).fill(undefined);
+  /** Objects, bytes and quota of every owner, in shared memory (see accounts.ts). */
+  readonly accounts: Accounts;
+  /** The registry's and the accounts' columns, as moves.ts takes them. */
+  readonly columns: OwnershipColumns;
+  /** Free caches by account row; host-side only (allocation always goes through the kernel). */
+  private readonly caches: (FreeCache | undefined)[] = new Array<FreeCache | undefined>(MAX_DOMAINS).fill(undefined);
   /** Type of each live slot, so drop needs no lookup by type id. */
   private readonly slotType: (TypeInfo | undefined)[];
   /** Violations detected and refused (double frees, stale handles, corrupt nested references). */
@@ -74,6 +78,8 @@ export class SharedHeap {
     this.allocator = new SizeClassAllocator(size);
     this.registry = new Registry(options.maxObjects ?? 256 * 1024);
     this.slotType = new Array<TypeInfo | undefined>(this.registry.capacity).fill(undefined);
+    this.accounts = new Accounts();
+    this.columns = columnsOf(this.registry, this.accounts);
   }
 
   // ---- types ----------------------------------------------------------------------------------
@@ -99,38 +105,55 @@ export class SharedHeap {
 
   // ---- accounts -------------------------------------------------------------------------------
 
-  private lookup(owner: number): Account | undefined {
-    return owner > 0 && owner < DENSE_IDS ? this.dense[owner] : this.accounts.get(owner);
+  /** The open account row of `owner`, or -1. */
+  private lookup(owner: number): number {
+    const row = rowOf(owner);
+    return row >= 0 && this.accounts.open[row] === 1 ? row : -1;
   }
 
-  private account(owner: number): Account {
-    let a = this.lookup(owner);
-    if (!a) {
-      if (owner !== KERNEL && !(Number.isSafeInteger(owner) && owner >= MIN_DOMAIN_ID)) {
-        throw new HeapError('BAD_OWNER', `${ownerName(owner)} cannot own a root object`);
-      }
-      a = { objects: 0, bytes: 0, quota: NO_QUOTA, cache: [], cached: 0 };
-      this.accounts.set(owner, a);
-      if (owner > 0 && owner < DENSE_IDS) this.dense[owner] = a;
-    }
-    return a;
+  /** The account row of `owner`, opened (empty, without quota) if it was not. */
+  private account(owner: number): number {
+    const row = rowOf(owner);
+    if (row < 0) throw new HeapError('BAD_OWNER', `${ownerName(owner)} cannot own a root object (domain ids are 1..${MAX_DOMAINS - 1})`);
+    if (this.accounts.open[row] !== 1) this.openAccount(owner);
+    return row;
+  }
+
+  /** Opens `owner`'s account, empty and without quota; the kernel does this when it creates a domain. */
+  openAccount(owner: number): void {
+    const row = rowOf(owner);
+    if (row < 0) throw new HeapError('BAD_OWNER', `${ownerName(owner)} cannot own a root object (domain ids are 1..${MAX_DOMAINS - 1})`);
+    const a = this.accounts;
+    if (a.open[row] === 1) return;
+    a.objects[row] = 0;
+    a.bytes[row] = 0;
+    a.quota[row] = NO_QUOTA;
+    a.open[row] = 1;
+  }
+
+  /** True while `owner` has an open account (it may hold objects and receive moves). */
+  isOpen(owner: number): boolean {
+    return this.lookup(owner) >= 0;
   }
 
   /** Limits the bytes of root and nested objects a domain may hold; NO_QUOTA lifts the limit. */
   setQuota(owner: number, bytes: number): void {
-    this.account(owner).quota = bytes;
+    this.accounts.quota[this.account(owner)] = bytes;
   }
 
   /** Objects and bytes an owner holds: its roots and everything nested in them. */
   stats(owner: number): OwnerStats {
-    const a = this.lookup(owner);
-    return { objects: a?.objects ?? 0, bytes: a?.bytes ?? 0 };
+    const row = this.lookup(owner);
+    return row < 0 ? { objects: 0, bytes: 0 } : { objects: this.accounts.objects[row]!, bytes: this.accounts.bytes[row]! };
   }
 
   /** Every owner with live roots, and the totals of the whole heap. */
   totals(): { objects: number; bytes: number; owners: Map<number, OwnerStats> } {
     const owners = new Map<number, OwnerStats>();
-    for (const [owner, a] of this.accounts) if (a.objects > 0) owners.set(owner, { objects: a.objects, bytes: a.bytes });
+    const a = this.accounts;
+    for (let row = 0; row < MAX_DOMAINS; row++) {
+      if (a.open[row] === 1 && a.objects[row]! > 0) owners.set(row === 0 ? KERNEL : row, { objects: a.objects[row]!, bytes: a.bytes[row]! });
+    }
     return { objects: this.registry.slotsInUse, bytes: this.liveBytes, owners };
   }
 
@@ -153,20 +176,22 @@ export class SharedHeap {
       this.lastType = info;
     }
     if (!Number.isSafeInteger(size) || size < 0) throw new HeapError('BAD_SIZE', `cannot allocate ${String(size)} bytes`);
-    const acct = this.account(owner);
-    if (acct.bytes + size > acct.quota) {
-      throw new HeapError('QUOTA_EXCEEDED', `${ownerName(owner)} would exceed its shared-heap quota of ${acct.quota} bytes (holds ${acct.bytes}, asked for ${size})`);
+    const row = this.account(owner);
+    const a = this.accounts;
+    if (a.bytes[row]! + size > a.quota[row]!) {
+      throw new HeapError('QUOTA_EXCEEDED', `${ownerName(owner)} would exceed its shared-heap quota of ${a.quota[row]} bytes (holds ${a.bytes[row]}, asked for ${size})`);
     }
     const r = this.registry;
     const slot = r.takeSlot();
     if (slot === 0) throw new HeapError('REGISTRY_FULL', `shared heap registry is full (${r.capacity - 1} live objects)`);
     const cls = sizeClass(size);
-    const own = acct.cache[cls];
+    const cache = this.caches[row];
+    const own = cache?.lists[cls];
     let offset: number;
     let dirty: boolean;
     if (own !== undefined && own.length > 0) {
       offset = own.pop()!;
-      acct.cached--;
+      cache!.count--;
       dirty = zero || info.refOffsets.length > 0;
     } else {
       offset = this.allocator.alloc(size);
@@ -189,8 +214,8 @@ export class SharedHeap {
     r.size[slot] = size;
     r.treeObjects[slot] = 1;
     r.treeBytes[slot] = size;
-    acct.objects++;
-    acct.bytes += size;
+    a.objects[row]!++;
+    a.bytes[row] = a.bytes[row]! + size;
     this.liveBytes += size;
     return slot;
   }
@@ -200,27 +225,28 @@ export class SharedHeap {
     this.checkRoot(owner, slot, gen, 'free');
     if (this.registry.borrows[slot] !== 0) throw new HeapError('BORROWED', `cannot free slot ${slot}: it is borrowed`);
     this.uncharge(owner, slot);
-    this.drop(slot, this.lookup(owner));
+    this.drop(slot, this.cacheOf(this.lookup(owner)));
   }
 
   /** Frees every root `owner` holds (and their nested objects), whatever their borrow state. */
   reclaim(owner: number): OwnerStats {
-    const acct = this.lookup(owner);
-    if (!acct) return { objects: 0, bytes: 0 };
-    const freed = { objects: acct.objects, bytes: acct.bytes };
+    const row = this.lookup(owner);
+    if (row < 0) return { objects: 0, bytes: 0 };
+    const a = this.accounts;
+    const freed = { objects: a.objects[row]!, bytes: a.bytes[row]! };
     // Scanning the owner column (up to the highest slot ever used) keeps moves, allocations
     // and frees free of list bookkeeping; a scan of 256 Ki slots takes well under a millisecond.
     const r = this.registry;
     for (let slot = 1; slot < r.highWater; slot++) {
       if (r.owner[slot] === owner) this.drop(slot, undefined);
     }
-    this.flushCache(acct);
-    acct.objects = 0;
-    acct.bytes = 0;
-    if (owner !== KERNEL) {
-      this.accounts.delete(owner);
-      if (owner > 0 && owner < DENSE_IDS) this.dense[owner] = undefined;
-    }
+    const cache = this.caches[row];
+    if (cache !== undefined) this.flushCache(cache);
+    this.caches[row] = undefined;
+    a.objects[row] = 0;
+    a.bytes[row] = 0;
+    // A reclaimed domain's account closes: nothing can be moved to it any more.
+    if (owner !== KERNEL) a.open[row] = 0;
     return freed;
   }
 
@@ -228,33 +254,19 @@ export class SharedHeap {
 
   /** Moves a root from one owner to another; returns the new generation (old handles go stale). */
   move(slot: number, gen: number, from: number, to: number): number {
-    this.checkRoot(from, slot, gen, 'move');
-    const r = this.registry;
-    if (r.borrows[slot] !== 0) throw new HeapError('BORROWED', `cannot move slot ${slot}: it is borrowed`);
-    const bytes = r.treeBytes[slot]!, objects = r.treeObjects[slot]!;
-    const dst = this.account(to);
-    if (dst.bytes + bytes > dst.quota) throw new HeapError('QUOTA_EXCEEDED', `${ownerName(to)} would exceed its shared-heap quota receiving ${bytes} bytes`);
-    const src = this.lookup(from)!;
-    src.objects -= objects;
-    src.bytes -= bytes;
-    r.owner[slot] = to;
-    dst.objects += objects;
-    dst.bytes += bytes;
-    return (r.gen[slot] = (r.gen[slot]! + 1) >>> 0);
+    this.countViolation(slot, gen, 'move');
+    this.account(to);
+    return moveRoot(this.columns, slot, gen, from, to);
   }
 
   /** Counts a borrow of a root; the object cannot move or be freed until {@link unborrow}. */
   borrow(owner: number, slot: number, gen: number): void {
-    this.checkRoot(owner, slot, gen, 'borrow');
-    this.registry.borrows[slot]!++;
+    this.countViolation(slot, gen, 'borrow');
+    borrowRoot(this.columns, owner, slot, gen);
   }
 
   unborrow(slot: number, gen: number): void {
-    const r = this.registry;
-    // The object may have been reclaimed with its crashed owner while borrowed: nothing to do.
-    if (r.gen[slot] !== gen || r.owner[slot] === FREE) return;
-    if (r.borrows[slot]! <= 0) throw new HeapError('NOT_BORROWED', `slot ${slot} is not borrowed`);
-    r.borrows[slot]!--;
+    unborrowRoot(this.columns, slot, gen);
   }
 
   /**
@@ -313,21 +325,21 @@ export class SharedHeap {
   /** Bytes free for allocation: never used, on the heap's free lists, or in owners' free caches. */
   get freeBytes(): number {
     let cached = 0;
-    for (const a of this.accounts.values()) a.cache.forEach((list, cls) => (cached += list.length * blockSizeOfClass(cls)));
+    for (const c of this.caches) c?.lists.forEach((list, cls) => (cached += list.length * blockSizeOfClass(cls)));
     return this.allocator.freeBytes + cached;
   }
 
   /** Returns every owner's cached free blocks to the heap (they are zeroed when next handed out). */
   flushCaches(): void {
-    for (const a of this.accounts.values()) this.flushCache(a);
+    for (const c of this.caches) if (c !== undefined) this.flushCache(c);
   }
 
-  private flushCache(acct: Account): void {
-    acct.cache.forEach((list, cls) => {
+  private flushCache(cache: FreeCache): void {
+    cache.lists.forEach((list, cls) => {
       for (const offset of list) this.allocator.free(offset, blockSizeOfClass(cls));
       list.length = 0;
     });
-    acct.cached = 0;
+    cache.count = 0;
   }
 
   /**
@@ -351,10 +363,13 @@ export class SharedHeap {
       t.bytes += r.treeBytes[s]!;
       totals.set(owner, t);
     }
-    for (const [owner, acct] of this.accounts) {
+    const a = this.accounts;
+    for (let row = 0; row < MAX_DOMAINS; row++) {
+      if (a.open[row] !== 1) continue;
+      const owner = row === 0 ? KERNEL : row;
       const t = totals.get(owner) ?? { objects: 0, bytes: 0 };
-      if (t.objects !== acct.objects || t.bytes !== acct.bytes) {
-        problems.push(`${ownerName(owner)} accounts ${acct.objects} objects / ${acct.bytes} bytes, holds ${t.objects} / ${t.bytes}`);
+      if (t.objects !== a.objects[row] || t.bytes !== a.bytes[row]) {
+        problems.push(`${ownerName(owner)} accounts ${a.objects[row]} objects / ${a.bytes[row]} bytes, holds ${t.objects} / ${t.bytes}`);
       }
       totals.delete(owner);
     }
@@ -400,19 +415,16 @@ export class SharedHeap {
   // ---- internals ------------------------------------------------------------------------------
 
   private checkRoot(owner: number, slot: number, gen: number, what: string): void {
+    this.countViolation(slot, gen, what);
+    checkRoot(this.columns, owner, slot, gen, what);
+  }
+
+  /** Counts a stale handle or a double free before checkRoot refuses it. */
+  private countViolation(slot: number, gen: number, what: string): void {
     const r = this.registry;
-    if (!(slot > 0 && slot < r.capacity)) throw new HeapError('BAD_HANDLE', `cannot ${what} slot ${slot}: no such slot`);
-    if (r.gen[slot] !== gen) {
-      if (r.owner[slot] === FREE && what === 'free') {
-        this.violations.doubleFree++;
-        throw new HeapError('DOUBLE_FREE', `double free of slot ${slot}`);
-      }
-      this.violations.useAfterFree++;
-      throw new HeapError('USE_AFTER_FREE', `cannot ${what} slot ${slot}: the handle is stale (the object was moved or freed)`);
-    }
-    if (r.owner[slot] !== owner) {
-      throw new HeapError('NOT_OWNER', `cannot ${what} slot ${slot}: it belongs to ${ownerName(r.owner[slot]!)}, not ${ownerName(owner)}`);
-    }
+    if (!(slot > 0 && slot < r.capacity) || r.gen[slot] === gen) return;
+    if (r.owner[slot] === FREE && what === 'free') this.violations.doubleFree++;
+    else this.violations.useAfterFree++;
   }
 
   private validNested(slot: number, gen: number): boolean {
@@ -449,7 +461,7 @@ export class SharedHeap {
    * Trusted drop: frees an unlinked object and, by type id, everything nested in it. Never calls
    * domain code. Blocks go to `cacheOwner`'s free cache while it has room, else to the heap.
    */
-  private drop(root: number, cacheOwner: Account | undefined): void {
+  private drop(root: number, cacheOwner: FreeCache | undefined): void {
     if (this.slotType[root]!.refOffsets.length === 0) {
       this.release(root, cacheOwner);
       return;
@@ -471,13 +483,13 @@ export class SharedHeap {
   }
 
   /** Returns one slot and its block: to the owner's free cache while it has room, else to the heap. */
-  private release(slot: number, cacheOwner: Account | undefined): void {
+  private release(slot: number, cacheOwner: FreeCache | undefined): void {
     const r = this.registry;
     const base = r.offset[slot]!, size = r.size[slot]!;
-    if (cacheOwner !== undefined && cacheOwner.cached < CACHE_LIMIT) {
+    if (cacheOwner !== undefined && cacheOwner.count < CACHE_LIMIT) {
       const cls = sizeClass(size);
-      (cacheOwner.cache[cls] ??= []).push(base);
-      cacheOwner.cached++;
+      (cacheOwner.lists[cls] ??= []).push(base);
+      cacheOwner.count++;
     } else this.allocator.free(base, size);
     this.liveBytes -= size;
     r.owner[slot] = FREE;
@@ -489,9 +501,24 @@ export class SharedHeap {
   }
 
   private uncharge(owner: number, slot: number): void {
-    const acct = this.lookup(owner)!;
-    acct.objects -= this.registry.treeObjects[slot]!;
-    acct.bytes -= this.registry.treeBytes[slot]!;
+    const row = this.lookup(owner);
+    const a = this.accounts;
+    a.objects[row] = a.objects[row]! - this.registry.treeObjects[slot]!;
+    a.bytes[row] = a.bytes[row]! - this.registry.treeBytes[slot]!;
   }
 
+  /** The free cache of account `row` (created on first use), or undefined for no row. */
+  private cacheOf(row: number): FreeCache | undefined {
+    if (row < 0) return undefined;
+    return (this.caches[row] ??= { lists: [], count: 0 });
+  }
+
+}
+
+/** The columns moves.ts works on, as views of the registry's and the accounts' buffers. */
+export function columnsOf(r: Pick<Registry, 'owner' | 'borrows' | 'gen' | 'treeObjects' | 'treeBytes'>, a: Accounts): OwnershipColumns {
+  return Object.freeze({
+    owner: r.owner, borrows: r.borrows, gen: r.gen, treeObjects: r.treeObjects, treeBytes: r.treeBytes,
+    acctObjects: a.objects, acctBytes: a.bytes, acctQuota: a.quota, acctOpen: a.open,
+  });
 }
