@@ -314,6 +314,36 @@ export class SharedHeap {
     return child;
   }
 
+  /**
+   * A deep copy of root (slot, gen), owned by `owner` as a new root: the same type, bytes and
+   * nested objects (copied too). Shadows keep one of each moved argument, so a call can be
+   * replayed after its callee crashed with the arguments as they were sent.
+   */
+  clone(owner: number, slot: number, gen: number): number {
+    this.checkRoot(owner, slot, gen, 'clone');
+    const r = this.registry;
+    const copy = this.alloc(owner, r.typeId[slot]!, r.size[slot]!, false);
+    try {
+      this.u8.copyWithin(r.offset[copy]!, r.offset[slot]!, r.offset[slot]! + r.size[slot]!);
+      for (const off of this.slotType[slot]!.refOffsets) {
+        const word = (r.offset[copy]! + off) >>> 2;
+        const child = this.u32[word]!;
+        this.u32[word] = 0;
+        this.u32[word + 1] = 0;
+        if (child === 0 || !this.validNested(child, this.u32[((r.offset[slot]! + off) >>> 2) + 1]!)) continue;
+        // The child is PARENT-owned: copy it as a root of `owner`, then nest the copy.
+        r.owner[child] = owner;
+        let childCopy: number;
+        try { childCopy = this.clone(owner, child, r.gen[child]!); } finally { r.owner[child] = PARENT; }
+        this.putRef(owner, copy, r.gen[copy]!, off, childCopy, r.gen[childCopy]!);
+      }
+    } catch (e) {
+      this.free(owner, copy, r.gen[copy]!);
+      throw e;
+    }
+    return copy;
+  }
+
   // ---- inspection -----------------------------------------------------------------------------
 
   /** True when (slot, gen) names a live root owned by `owner`. */

@@ -21,12 +21,41 @@ export interface Echo {
   forward(next: Echo, a: number, b: number): RpcResult<number>;
   /** Crashes on purpose (a throw escapes the domain). */
   crash(message: string): RpcResult<undefined>;
+  /** Calls next.crash(message) and returns what it got: a crash two hops away. */
+  crashVia(next: Echo, message: string): RpcResult<undefined>;
+  /** Awaits next.later(value, ms) and returns its result: an asynchronous chain. */
+  laterVia(next: Echo, value: number, ms: number): Promise<RpcResult<number>>;
+  /** Calls count, the number of calls this instance has served (shadow tests). */
+  calls(): RpcResult<number>;
 }
 
 /**
- * How a test domain that exports Echo is created.
+ * How a test domain that exports Echo is created. `crashOnCall` crashes it on that call
+ * (counted from 1; 0 never), `crashEveryMs` from a thread every so many milliseconds (0 never).
  * @create
  */
 export interface CreateEcho {
-  create(): Echo;
+  create(label: string, crashOnCall: number, crashEveryMs: number): Echo;
+}
+
+/**
+ * A domain that inspects its own realm, for the isolation tests.
+ * @idl
+ */
+export interface Probe {
+  /**
+   * Walks every object reachable from the domain's globals, its syscall capability, its Echo
+   * stub and everything calls through it returned; reports any object of another realm.
+   */
+  audit(): RpcResult<string>;
+  /** Tries known ways out of the realm through what the kernel handed it; reports those that worked. */
+  escape(): RpcResult<string>;
+}
+
+/**
+ * How a Probe is created: it gets an Echo to call.
+ * @create
+ */
+export interface CreateProbe {
+  create(target: Echo): Probe;
 }

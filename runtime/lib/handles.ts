@@ -16,6 +16,10 @@ import { fieldTable, codeOf, codeSize, PrimArray, U8, I8, U16, I16, U32, I32, F3
 import type { FieldTable, Code } from './fields.ts';
 import type { ScalarPath, ArrayPath, RefPath, OptionalRefPath, At, ElementAt, RefTargetAt } from './exchangeable.ts';
 import { encodeUtf8Into, decodeUtf8, utf8Length } from './utf8.ts';
+import { moveRoot, borrowRoot, unborrowRoot } from '../heap/moves.ts';
+import { u8, i8, u16, i16, u32, i32, u64, i64, f32, f64, bool } from '../heap/layout.ts';
+
+const allPrims: readonly PrimLayout[] = [u8, i8, u16, i16, u32, i32, u64, i64, f32, f64, bool];
 
 const REVOKED = -1;
 const token: unique symbol = Symbol('rref-mint');
@@ -133,6 +137,9 @@ let bindRevoke: (h: Handle) => { slot: number; gen: number };
 let bindIdentity: (h: Handle) => { slot: number; gen: number };
 let bindKindOf: (h: Handle) => HandleKind;
 let bindSizeOf: (h: Handle) => number;
+let bindSlotOf: (h: Handle) => number;
+let bindGenOf: (h: Handle) => number;
+let bindDrop: (h: Handle) => void;
 
 function stale(what: string, slot: number, revoked: boolean): HeapError {
   return revoked
@@ -181,6 +188,9 @@ export abstract class Handle {
     bindIdentity = (h) => ({ slot: h.#slot, gen: h.#gen });
     bindKindOf = (h) => h.#kind;
     bindSizeOf = (h) => h.#size;
+    bindSlotOf = (h) => h.#slot;
+    bindGenOf = (h) => h.#gen;
+    bindDrop = (h) => { h.#gen = REVOKED; };
   }
 
   /** False once the handle was moved, revoked, or its object freed. */
@@ -225,6 +235,9 @@ const revoke = bindRevoke;
 const identity = bindIdentity;
 const kindOf = bindKindOf;
 const sizeOf = bindSizeOf;
+const slotOf = bindSlotOf;
+const genOf = bindGenOf;
+const revokeQuietly = bindDrop;
 
 function mint<H extends Handle>(v: HeapViews, kind: HandleKind, slot: number, readOnly: boolean): H {
   switch (kind.kind) {
@@ -938,4 +951,64 @@ export function endBorrow(h: Handle): void {
 export function identify(h: Handle): { slot: number; gen: number; kind: HandleKind } {
   live(h);
   return { ...identity(h), kind: kindOf(h) };
+}
+
+// ---- the call path: what generated proxies use, without allocating --------------------------
+
+/** Type id of a handle's object (no liveness check; reading private state also proves `h` is a handle). */
+export function handleTypeId(h: Handle): number {
+  return kindOf(h).typeId;
+}
+
+/**
+ * Moves `h`'s object from `self` to domain `to` for a call and revokes `h`; returns the slot the
+ * receiver attaches. A refused move (stale, borrowed, read-only, receiver gone) throws and
+ * leaves `h` usable.
+ */
+export function sendHandle(h: Handle, self: number, to: number): number {
+  liveW(h);
+  const slot = slotOf(h);
+  moveRoot(viewsOf(h).cols, slot, genOf(h), self, to);
+  revokeQuietly(h);
+  return slot;
+}
+
+/** The slot of a live handle. */
+export function handleSlot(h: Handle): number {
+  live(h);
+  return slotOf(h);
+}
+
+/** Counts a borrow of `h`'s object for a call; returns its slot (the generation does not change). */
+export function lendHandle(h: Handle, self: number): number {
+  live(h);
+  if (h.isBorrowed) throw new HeapError('READ_ONLY', 'a borrowed RRef cannot be lent on: only its owner lends it');
+  const slot = slotOf(h);
+  borrowRoot(viewsOf(h).cols, self, slot, genOf(h));
+  return slot;
+}
+
+/** Ends a borrow started by {@link lendHandle} (the lender's side). */
+export function unlend(v: HeapViews, slot: number, gen: number): void {
+  unborrowRoot(v.cols, slot, gen);
+}
+
+/** A new handle of the caller's to a deep copy of `h`'s object (shadows keep these to replay calls). */
+export function cloneHandle<H extends Handle>(h: H): H {
+  live(h);
+  const v = viewsOf(h);
+  return mint<H>(v, kindOf(h), v.port.clone(slotOf(h), genOf(h)), false);
+}
+
+/** Frees an object the receiver could not take (its call failed while the object was in flight). */
+export function discard(h: Handle): void {
+  if (h.isValid && !h.isBorrowed) h.drop();
+}
+
+const vecKindsById = new Map<number, HandleKind>();
+
+/** The RRefVec kind whose object type is `typeId`, if it is one (a vec of any primitive). */
+export function vecKindOfTypeId(typeId: number): HandleKind | undefined {
+  if (vecKindsById.size === 0) for (const p of allPrims) { const k = vecKind(p); vecKindsById.set(k.typeId, k); }
+  return vecKindsById.get(typeId);
 }
