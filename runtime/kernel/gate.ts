@@ -398,6 +398,11 @@ export function recoverable(r: RpcResult<unknown>, link: Link): boolean {
   return !r.ok && (r.error.kind === 'callee-crashed' || r.error.kind === 'callee-dead') && r.error.domain === link.domain;
 }
 
+/** An error of this realm for one the kernel threw; the original is dropped (its constructor is the host's). */
+function ownError(e: unknown): Error {
+  return new Error(describeError(e));
+}
+
 function errorKind(k: string): RpcErrorKind {
   return k === 'callee-crashed' || k === 'callee-dead' ? k : 'bad-argument';
 }
@@ -437,7 +442,7 @@ export function boot(env: BootEnv, body: (gate: Gate, sys: Syscalls, args: reado
 export function syscalls(gate: Gate): Syscalls {
   const k = gate.kernel;
   const call = <T>(f: () => T): T => {
-    try { return f(); } catch (e) { throw new Error(describeError(e)); }
+    try { return f(); } catch (e) { throw ownError(e); }
   };
   return freeze({
     print(text: string): void { const t = String(text); call(() => k.print(t)); },

@@ -1,0 +1,104 @@
+// Domain bundles: a domain's sources, its copy of the trusted library and the generated glue,
+// bundled by esbuild into one script that the kernel evaluates in the domain's realm.
+//
+// A domain is a folder with domain.json (name, version, entry file, the @create trait its
+// entry follows, the interfaces it exports and imports, the capabilities it asks for) and its
+// TypeScript sources. The bundle's completion value is its exports object, whose `boot` the
+// kernel calls with the domain's environment.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const generatedDir = fileURLToPath(new URL('../idl/generated/', import.meta.url));
+
+export interface DomainManifest {
+  readonly name: string;
+  readonly version: string;
+  /** Entry file, relative to the domain folder; it exports `create`. */
+  readonly entry: string;
+  /** The @create trait the entry follows. */
+  readonly create: string;
+  readonly exports: readonly string[];
+  readonly imports: readonly string[];
+  readonly capabilities: readonly string[];
+}
+
+export interface DomainBundle {
+  readonly manifest: DomainManifest;
+  /** A script whose completion value is the bundle's exports (with `boot`). */
+  readonly code: string;
+}
+
+export class ManifestError extends Error {}
+
+/** Reads and checks a domain folder's domain.json. */
+export function readManifest(dir: string): DomainManifest {
+  const file = path.join(dir, 'domain.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ManifestError(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const m = raw as Record<string, unknown>;
+  const str = (k: string): string => {
+    if (typeof m[k] !== 'string' || m[k] === '') throw new ManifestError(`${file}: '${k}' must be a non-empty string`);
+    return m[k];
+  };
+  const list = (k: string): string[] => {
+    const v = m[k] ?? [];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new ManifestError(`${file}: '${k}' must be a list of strings`);
+    return v as string[];
+  };
+  const manifest = { name: str('name'), version: str('version'), entry: str('entry'), create: str('create'), exports: list('exports'), imports: list('imports'), capabilities: list('capabilities') };
+  if (!/^[a-z][a-z0-9-]*$/.test(manifest.name)) throw new ManifestError(`${file}: name '${manifest.name}' must be lower-case letters, digits and dashes`);
+  return Object.freeze(manifest);
+}
+
+/** The generated module that defines `symbol` (a boot function). */
+function glueModuleOf(symbol: string): string {
+  for (const f of readdirSync(generatedDir).sort()) {
+    if (readFileSync(path.join(generatedDir, f), 'utf8').includes(`export function ${symbol}(`)) return path.join(generatedDir, f);
+  }
+  throw new ManifestError(`no generated glue defines ${symbol}: is the trait in the IDL, and the glue generated (redleaf-check --idl --generate)?`);
+}
+
+async function bundle(contents: string, resolveDir: string, sourcefile: string): Promise<string> {
+  const out = await build({
+    stdin: { contents, resolveDir, sourcefile, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'neutral',
+    target: 'es2022',
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const text = out.outputFiles[0]!.text;
+  // The script's completion value is the exports object; nothing is left on the realm's global.
+  return `(function () {\n'use strict';\nvar module = { exports: {} }, exports = module.exports;\n${text}\nreturn module.exports;\n})()`;
+}
+
+/** Bundles the domain in `dir` (its sources, the library and its glue). */
+export async function bundleDomain(dir: string): Promise<DomainBundle> {
+  const manifest = readManifest(dir);
+  const glue = glueModuleOf(`boot${manifest.create}`);
+  const entry = path.resolve(dir, manifest.entry);
+  const contents = [
+    `import { boot${manifest.create} } from ${JSON.stringify(glue)};`,
+    `import { create } from ${JSON.stringify(entry)};`,
+    `export const boot = boot${manifest.create}(create);`,
+  ].join('\n');
+  return { manifest, code: await bundle(contents, dir, `${manifest.name}-entry.ts`) };
+}
+
+/** Bundles the generic shadow domain of interface `iface`. */
+export async function bundleShadow(iface: string): Promise<DomainBundle> {
+  const glue = glueModuleOf(`boot${iface}Shadow`);
+  const manifest: DomainManifest = Object.freeze({
+    name: `${iface.toLowerCase()}-shadow`, version: '1.0.0', entry: glue, create: `${iface}Shadow`, exports: [iface], imports: [iface], capabilities: ['restart'],
+  });
+  const contents = `export { boot${iface}Shadow as boot } from ${JSON.stringify(glue)};`;
+  return { manifest, code: await bundle(contents, generatedDir, `${manifest.name}-entry.ts`) };
+}

@@ -1,0 +1,68 @@
+// The kernel's test domain: every kind of crossing, and crashes on demand.
+import { RRefVec, ok } from '../../../../runtime/lib/index.ts';
+import type { Borrowed, RRef, RpcResult, Syscalls } from '../../../../runtime/lib/index.ts';
+import type { Echo } from '../../../../runtime/idl/test.ts';
+import type { Cell } from '../../../../runtime/idl/layouts.ts';
+
+export function create(sys: Syscalls, label: string, crashOnCall: number, crashEveryMs: number): Echo {
+  let served = 0;
+  const kept: RRefVec<number>[] = [];
+  const count = (): void => {
+    served++;
+    if (served === crashOnCall) throw new Error(`${label}: crash injected on call ${served}`);
+  };
+  if (crashEveryMs > 0) {
+    sys.spawn('crasher', async () => {
+      await sys.sleep(crashEveryMs);
+      throw new Error(`${label}: crash injected after ${crashEveryMs} ms`);
+    });
+  }
+  return {
+    ping(): RpcResult<undefined> {
+      count();
+      return ok(undefined);
+    },
+    add(a: number, b: number): RpcResult<number> {
+      count();
+      return ok(a + b);
+    },
+    bump(cell: RRef<Cell>): RpcResult<RRef<Cell>> {
+      cell.set('value', cell.get('value') + 1);
+      count();
+      return ok(cell);
+    },
+    peek(cell: Borrowed<RRef<Cell>>): RpcResult<number> {
+      count();
+      return ok(cell.get('value'));
+    },
+    consume(bytes: RRefVec<number>): RpcResult<number> {
+      count();
+      kept.push(bytes);
+      return ok(bytes.length);
+    },
+    async later(value: number, ms: number): Promise<RpcResult<number>> {
+      count();
+      await sys.sleep(ms);
+      if (value < 0) throw new Error(`${label}: crash after an await`);
+      return ok(value * 2);
+    },
+    forward(next: Echo, a: number, b: number): RpcResult<number> {
+      count();
+      return next.add(a, b);
+    },
+    crash(message: string): RpcResult<undefined> {
+      throw new Error(message);
+    },
+    crashVia(next: Echo, message: string): RpcResult<undefined> {
+      count();
+      return next.crash(message);
+    },
+    async laterVia(next: Echo, value: number, ms: number): Promise<RpcResult<number>> {
+      count();
+      return next.later(value, ms);
+    },
+    calls(): RpcResult<number> {
+      return ok(served);
+    },
+  };
+}
