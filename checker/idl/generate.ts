@@ -108,7 +108,9 @@ class ModuleWriter {
     }
     const out: string[] = [HEADER];
     out.push(`import * as g from '../../kernel/gate.ts';`);
-    out.push(`import type { Borrowed, RRef, RRefVec, RRefArray, RRefDeque, RpcResult, Syscalls } from '../../lib/index.ts';`);
+    const body_ = body.join('\n');
+    const libTypes = ['Borrowed', 'RRef', 'RRefVec', 'RRefArray', 'RRefDeque', 'RpcResult', 'Syscalls'].filter((n) => new RegExp(`\\b${n}<|: ${n}\\b`).test(body_));
+    if (libTypes.length > 0) out.push(`import type { ${libTypes.join(', ')} } from '../../lib/index.ts';`);
     for (const [file, names] of [...this.#imports].sort(([a], [b]) => a.localeCompare(b))) {
       const sorted = [...names].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
       const allTypes = sorted.every((n) => n.startsWith('type '));
@@ -487,7 +489,8 @@ class ModuleWriter {
   /** Checks what the implementation returned and puts it in the frame, moving handles to the caller. */
   private encoder(m: MethodModel): string[] {
     const ls = leaves(m.result);
-    const out: string[] = [`#encode_${m.name}(r: unknown, caller: number): void {`, '  const gate = this.#gate, f = gate.frame;'];
+    const moves = ls.some((l) => isHandle(l.type));
+    const out: string[] = [`#encode_${m.name}(r: unknown, ${moves ? 'caller' : '_caller'}: number): void {`, '  const gate = this.#gate, f = gate.frame;'];
     out.push(`  const v = (r as { value: unknown }).value;`);
     const access = (l: Leaf): string => (l.path.length === 0 ? 'v' : `(v as ${typeText(m.result)}).${l.path.join('.')}`);
     if (m.result.kind === 'record') out.push(`  if (typeof v !== 'object' || v === null) throw new TypeError('${m.name} must return a ${m.result.name} record');`);

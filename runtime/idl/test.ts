@@ -30,8 +30,9 @@ export interface Echo {
 }
 
 /**
- * How a test domain that exports Echo is created. `crashOnCall` crashes it on that call
- * (counted from 1; 0 never), `crashEveryMs` from a thread every so many milliseconds (0 never).
+ * How a test domain that exports Echo is created. `crashOnCall` crashes each instance on that
+ * call it serves (counted from 1; 0 never), so a restarted instance crashes again after as many
+ * calls; `crashEveryMs` crashes it from a thread after so many milliseconds (0 never).
  * @create
  */
 export interface CreateEcho {

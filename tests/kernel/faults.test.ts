@@ -56,4 +56,15 @@ describe('fault attribution', () => {
     expect(describeValue(new TypeError('t'))).toBe('TypeError: t');
     expect(describeValue(42)).toBe('42');
   });
+
+  it('crashes a kernel-loaded domain whose realm leaves a rejection unhandled, and nothing else', () => {
+    const out = run('loaded-domain');
+    expect(out.status, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout.trim()) as { first: boolean; bad: { state: string; reason: string }; good: string; goodCall: unknown };
+    expect(r.first).toBe(true);
+    expect(r.bad.state).toBe('crashed');
+    expect(r.bad.reason).toMatch(/unhandled-rejection: Error: bad: unhandled rejection/);
+    expect(r.good).toBe('running');
+    expect(r.goodCall).toEqual({ ok: true, value: 3 });
+  });
 });

@@ -11,6 +11,7 @@ export function create(sys: Syscalls, label: string, crashOnCall: number, crashE
     served++;
     if (served === crashOnCall) throw new Error(`${label}: crash injected on call ${served}`);
   };
+  sys.print(`${label} up`);
   if (crashEveryMs > 0) {
     sys.spawn('crasher', async () => {
       await sys.sleep(crashEveryMs);
@@ -51,6 +52,11 @@ export function create(sys: Syscalls, label: string, crashOnCall: number, crashE
       return next.add(a, b);
     },
     crash(message: string): RpcResult<undefined> {
+      // A rejection nobody handles, raised in this realm: the kernel's fault router must crash us.
+      if (message === 'unhandled') {
+        void Promise.reject(new Error(`${label}: unhandled rejection`));
+        return ok(undefined);
+      }
       throw new Error(message);
     },
     crashVia(next: Echo, message: string): RpcResult<undefined> {
