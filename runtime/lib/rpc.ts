@@ -33,9 +33,12 @@ export type RpcOk<T> = { readonly ok: true; readonly value: T };
 export type RpcErr = { readonly ok: false; readonly error: RpcError };
 export type RpcResult<T> = RpcOk<T> | RpcErr;
 
-/** A successful result; domain code returns these from its implementations. */
+/**
+ * A successful result; domain code returns these from its implementations. Not frozen: it is
+ * the domain's own object (the proxy copies what crosses), and freezing costs more than a call.
+ */
 export function ok<T>(value: T): RpcOk<T> {
-  return Object.freeze({ ok: true, value }) as RpcOk<T>;
+  return { ok: true, value };
 }
 
 /** @internal For the kernel's proxies only (re-exported by internal.ts, not by index.ts). */

@@ -1,5 +1,5 @@
 // The generated glue: committed, deterministic, and refused when stale.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('generated glue', () => {
     const file = path.join(idl, 'bdev.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace('blocks(): RpcResult<bigint>;', 'blocks(): RpcResult<number>;'));
     // Imports of the library resolve from the copy's location; link them back to the repository.
-    for (const f of ['bdev.ts', 'layouts.ts', 'net.ts', 'nvme.ts', 'test.ts', 'index.ts']) {
+    for (const f of readdirSync(idl).filter((n) => n.endsWith('.ts'))) {
       const p = path.join(idl, f);
       writeFileSync(p, readFileSync(p, 'utf8').replaceAll("'../lib/", `'${path.join(defaultIdlDir, '../lib/')}`));
     }

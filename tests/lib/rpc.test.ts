@@ -3,10 +3,8 @@ import { RpcError, ok } from '../../runtime/lib/index.ts';
 import { rpcError } from '../../runtime/lib/internal.ts';
 
 describe('RpcResult and RpcError (I6)', () => {
-  it('wraps values as frozen ok results', () => {
-    const r = ok(5);
-    expect(r).toEqual({ ok: true, value: 5 });
-    expect(Object.isFrozen(r)).toBe(true);
+  it('wraps values as ok results', () => {
+    expect(ok(5)).toEqual({ ok: true, value: 5 });
   });
 
   it('lets trusted code make errors that name the failed domain', () => {

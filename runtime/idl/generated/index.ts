@@ -3,6 +3,10 @@
 /** SHA-256 digest of every interface of the IDL the glue was generated from. */
 export const interfaceDigests: Readonly<Record<string, string>> = {
   BDev: "6e9433a5029b58213ad2c14fefbc5dfc5c5777f4661b957a87de3f157508724b",
+  Callee: "ba432f29ec5a4e4d286ae20c4134de3563091db3c2292df6cc35c9c27aaefdb6",
+  Caller: "691ac568139d275eb578a940b3ecdbf6f85890a8e170c2b90301bd75d8b47c33",
+  CreateCallee: "5a06b3e214bfa62e5b3f8c42d84b7deeb2fd45a6253a16a3572849b30d5748df",
+  CreateCaller: "8e9498cccf3cf51815c8616a211eef12d9733fea422e8040df66311492d5745c",
   CreateEcho: "010774c223c5e52678f1c91ccc3d0684d3ec51c04a9bd03a1aaeb26c8f9b0f31",
   CreateProbe: "8ac38b2852fd5949b7757eeaa51287c73d876939f907b7cd042400f2fbfb045a",
   Echo: "80d9a4b8190555bb0abd22f9f7537eba8c40195bd7eaed597a1c10a3a1da68f4",
@@ -12,6 +16,7 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
 };
 
 export * from './bdev.ts';
+export * from './bench.ts';
 export * from './net.ts';
 export * from './nvme.ts';
 export * from './test.ts';

@@ -1,6 +1,6 @@
 // The kernel's test domain: every kind of crossing, and crashes on demand.
 import { ok } from '../../../../runtime/lib/index.ts';
-import type { Borrowed, RRef, RpcResult, Syscalls , RRefVec} from '../../../../runtime/lib/index.ts';
+import type { Borrowed, RRef, RpcResult, Syscalls, RRefVec } from '../../../../runtime/lib/index.ts';
 import type { Echo } from '../../../../runtime/idl/test.ts';
 import type { Cell } from '../../../../runtime/idl/layouts.ts';
 
