@@ -26,8 +26,10 @@ const configs = [
 ] as const;
 
 export default async function main(args: string[]): Promise<void> {
-  const quick = args.includes('--quick');
-  const calls = quick ? 200_000 : 1_000_000;
+  // --smoke: tiny counts, for the test suite (checks the benchmark runs, measures nothing).
+  const smoke = args.includes('--smoke');
+  const quick = smoke || args.includes('--quick');
+  const calls = smoke ? 2_000 : quick ? 200_000 : 1_000_000;
   const samples = quick ? 5 : 21;
   const kernel = new Kernel({ heap: { size: 16 * 1024 * 1024, maxObjects: 64 * 1024 }, console: () => {} });
   const calleeBundle = await bundleDomain(domainDir('callee'));
@@ -58,13 +60,13 @@ export default async function main(args: string[]): Promise<void> {
   for (const [field] of configs) result[field] = round(median(taken.get(field)!), 2);
 
   result['vm_raw_ns'] = round(vmRawCallNs(calls), 2);
-  result['worker_sync_rtt_ns'] = round(await workerSyncRttNs(quick ? 20_000 : 200_000), 1);
-  result['messageport_rtt_ns'] = round(await messagePortRttNs(quick ? 5_000 : 50_000), 1);
+  result['worker_sync_rtt_ns'] = round(await workerSyncRttNs(smoke ? 200 : quick ? 20_000 : 200_000), 1);
+  result['messageport_rtt_ns'] = round(await messagePortRttNs(smoke ? 100 : quick ? 5_000 : 50_000), 1);
 
   // Domain create from a bundle in memory, and crash + reclaim, medians of many.
   const creates: number[] = [];
   const crashes: number[] = [];
-  for (let i = 0; i < (quick ? 20 : 200); i++) {
+  for (let i = 0; i < (smoke ? 3 : quick ? 20 : 200); i++) {
     const t0 = performance.now();
     const d = kernel.load(callerBundle, { args: [callee.exports[0]!] });
     const t1 = performance.now();
