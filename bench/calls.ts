@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Kernel } from '../runtime/kernel/kernel.ts';
 import { bundleDomain, bundleShadow } from '../runtime/kernel/bundle.ts';
-import { CallerStub } from '../runtime/idl/generated/bench.ts';
+import { stubOfCaller } from '../runtime/idl/generated/bench.ts';
 import { median, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { barChart } from './lib/svg.ts';
@@ -37,8 +37,8 @@ export default async function main(args: string[]): Promise<void> {
   const callee = kernel.load(calleeBundle);
   const shadowed = kernel.loadShadowed(calleeBundle, await bundleShadow('Callee'));
   const callers = {
-    direct: kernel.connect(kernel.load(callerBundle, { args: [callee.exports[0]!] }).exports[0]!, CallerStub),
-    shadow: kernel.connect(kernel.load(callerBundle, { args: [shadowed.shadow.exports[0]!] }).exports[0]!, CallerStub),
+    direct: kernel.connect(kernel.load(callerBundle, { args: [callee.exports[0]!] }).exports[0]!, stubOfCaller),
+    shadow: kernel.connect(kernel.load(callerBundle, { args: [shadowed.shadow.exports[0]!] }).exports[0]!, stubOfCaller),
   };
   const runOnce = (caller: keyof typeof callers, test: string): number => {
     const r = callers[caller].run(test, calls);

@@ -123,6 +123,9 @@ class ModuleWriter {
     }
     out.push(...this.#kindDecls);
     out.push('');
+    out.push("/** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */");
+    out.push('const glueKey: object = Object.freeze({});');
+    out.push('');
     out.push(...body);
     // Unused-import noise is avoided by construction; an empty kinds list is fine.
     return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
@@ -145,8 +148,9 @@ class ModuleWriter {
     if (base === this.base) return;
     const spec = `./${base}`;
     const set = this.#imports.get(spec) ?? new Set<string>();
-    set.add(`${iface}Stub`);
-    set.add(`${iface}Dispatcher`);
+    set.add(`stubOf${iface}`);
+    set.add(`linkOf${iface}`);
+    set.add(`dispatcherOf${iface}`);
     this.#imports.set(spec, set);
   }
 
@@ -226,10 +230,11 @@ class ModuleWriter {
     out.push('  #link: g.Link;');
     out.push(`  #target: ${i.name};`);
     out.push('');
-    out.push('  constructor(gate: g.Gate, link: g.Link) {');
+    out.push('  constructor(key: object, gate: g.Gate, link: g.Link) {');
+    out.push(`    if (key !== glueKey) throw new TypeError('${i.name} shadows are made by the kernel\\'s glue only');`);
     out.push('    this.#gate = gate;');
     out.push('    this.#link = link;');
-    out.push(`    this.#target = gate.stubFor(link, (gt, ln) => new ${i.name}Stub(gt, ln));`);
+    out.push(`    this.#target = gate.stubFor(link, stubOf${i.name});`);
     out.push('  }');
     out.push('');
     out.push('  /** Has the kernel re-create the shadowed domain; false when it cannot. */');
@@ -237,7 +242,7 @@ class ModuleWriter {
     out.push('    const link = this.#gate.restartTarget();');
     out.push('    if (link === undefined) return false;');
     out.push('    this.#link = link;');
-    out.push(`    this.#target = this.#gate.stubFor(link, (gt, ln) => new ${i.name}Stub(gt, ln));`);
+    out.push(`    this.#target = this.#gate.stubFor(link, stubOf${i.name});`);
     out.push('    return true;');
     out.push('  }');
     for (const m of i.methods) {
@@ -265,12 +270,13 @@ class ModuleWriter {
     }
     out.push('}');
     out.push(`Object.freeze(${i.name}Shadow.prototype);`);
+    out.push(`Object.freeze(${i.name}Shadow);`);
     out.push('');
     out.push(`/** The bundle entry of a shadow domain for ${i.name}: its one argument is the link of the shadowed export. */`);
     out.push(`export function boot${i.name}Shadow(env: g.BootEnv): g.DomainControl {`);
     out.push('  return g.boot(env, (gate, _sys, args) => {');
-    out.push(`    const shadow = new ${i.name}Shadow(gate, gate.linkArgument(args[0]));`);
-    out.push(`    gate.kernel.exported(gate.linkFor(shadow, '${i.name}', ${i.name}Stub.linkOf, (gt, impl: ${i.name}) => new ${i.name}Dispatcher(gt, impl)));`);
+    out.push(`    const shadow = new ${i.name}Shadow(glueKey, gate, gate.linkArgument(args[0]));`);
+    out.push(`    gate.kernel.exported(gate.linkFor(shadow, '${i.name}', linkOf${i.name}, dispatcherOf${i.name}));`);
     out.push('  });');
     out.push('}');
     return out.join('\n');
@@ -288,23 +294,37 @@ class ModuleWriter {
   private stub(i: InterfaceModel): string {
     const out: string[] = [];
     out.push(`/** ${i.name} as a caller sees it: every method crosses to the callee's dispatcher. */`);
+    out.push(`let linkOf${i.name}Stub: (o: unknown) => g.Link | undefined = () => undefined;`);
+    out.push('');
     out.push(`export class ${i.name}Stub implements ${i.name} {`);
     out.push('  readonly #gate: g.Gate;');
     out.push('  readonly #link: g.Link;');
     out.push('');
-    out.push('  constructor(gate: g.Gate, link: g.Link) {');
+    out.push('  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */');
+    out.push('  constructor(key: object, gate: g.Gate, link: g.Link) {');
+    out.push(`    if (key !== glueKey) throw new TypeError('${i.name} stubs are made by the kernel\\'s glue only');`);
     out.push('    this.#gate = gate;');
     out.push('    this.#link = link;');
     out.push('  }');
     out.push('');
-    out.push(`  /** The link behind a ${i.name} stub of this realm, if \`o\` is one. */`);
-    out.push('  static linkOf(o: unknown): g.Link | undefined {');
-    out.push(`    return typeof o === 'object' && o !== null && #link in o ? (o as ${i.name}Stub).#link : undefined;`);
+    out.push('  static {');
+    out.push(`    linkOf${i.name}Stub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as ${i.name}Stub).#link : undefined);`);
     out.push('  }');
     for (const m of i.methods) out.push('', ...this.stubMethod(i, m).map((l) => `  ${l}`));
     for (const m of i.methods) out.push('', ...this.decoder(m).map((l) => `  ${l}`));
     out.push('}');
     out.push(`Object.freeze(${i.name}Stub.prototype);`);
+    out.push(`Object.freeze(${i.name}Stub);`);
+    out.push('');
+    out.push(`/** A ${i.name} stub of this realm for \`link\`. */`);
+    out.push(`export function stubOf${i.name}(gate: g.Gate, link: g.Link): ${i.name} {`);
+    out.push(`  return new ${i.name}Stub(glueKey, gate, link);`);
+    out.push('}');
+    out.push('');
+    out.push(`/** The link behind a ${i.name} stub of this realm, if \`o\` is one (no public way leads from a stub to it). */`);
+    out.push(`export function linkOf${i.name}(o: unknown): g.Link | undefined {`);
+    out.push(`  return linkOf${i.name}Stub(o);`);
+    out.push('}');
     return out.join('\n');
   }
 
@@ -338,7 +358,7 @@ class ModuleWriter {
     });
     for (const l of links) {
       out.push(`  let ${l.out}: g.Link;`);
-      out.push(`  try { ${l.out} = gate.linkFor(${l.expr}, '${l.name}', ${l.name}Stub.linkOf, (gt, impl: ${l.name}) => new ${l.name}Dispatcher(gt, impl)); } catch (e) { return ${early(`gate.refused(link, '${m.name}', '${l.param}', e)`)}; }`);
+      out.push(`  try { ${l.out} = gate.linkFor(${l.expr}, '${l.name}', linkOf${l.name}, dispatcherOf${l.name}); } catch (e) { return ${early(`gate.refused(link, '${m.name}', '${l.param}', e)`)}; }`);
     }
     const handles = [...moves, ...lends];
     if (handles.length > 0) {
@@ -388,7 +408,7 @@ class ModuleWriter {
     });
     const valueOf = (l: Leaf, n: number): string => {
       if (isHandle(l.type)) return this.attachExpr(l.type, `v${n}`);
-      if (l.type.kind === 'interface') return `gate.stubFor(v${n}, (gt, ln) => new ${l.type.name}Stub(gt, ln))`;
+      if (l.type.kind === 'interface') return `gate.stubFor(v${n}, stubOf${l.type.name})`;
       return `v${n}`;
     };
     if (m.result.kind !== 'record') {
@@ -413,7 +433,8 @@ class ModuleWriter {
     out.push('  readonly #gate: g.Gate;');
     out.push(`  readonly #impl: ${i.name};`);
     out.push('');
-    out.push(`  constructor(gate: g.Gate, impl: ${i.name}) {`);
+    out.push(`  constructor(key: object, gate: g.Gate, impl: ${i.name}) {`);
+    out.push(`    if (key !== glueKey) throw new TypeError('${i.name} dispatchers are made by the kernel\\'s glue only');`);
     out.push('    this.#gate = gate;');
     out.push('    this.#impl = impl;');
     out.push('  }');
@@ -421,6 +442,11 @@ class ModuleWriter {
     for (const m of i.methods) out.push('', ...this.encoder(m).map((l) => `  ${l}`));
     out.push('}');
     out.push(`Object.freeze(${i.name}Dispatcher.prototype);`);
+    out.push(`Object.freeze(${i.name}Dispatcher);`);
+    out.push('');
+    out.push(`export function dispatcherOf${i.name}(gate: g.Gate, impl: ${i.name}): object {`);
+    out.push(`  return new ${i.name}Dispatcher(glueKey, gate, impl);`);
+    out.push('}');
     return out.join('\n');
   }
 
@@ -446,7 +472,7 @@ class ModuleWriter {
           borrowedTypes.push(typeText(h));
           return `b${n}_${j}`;
         }
-        if (l.type.kind === 'interface') return `gate.stubFor(${wire}, (gt, ln) => new ${l.type.name}Stub(gt, ln))`;
+        if (l.type.kind === 'interface') return `gate.stubFor(${wire}, stubOf${l.type.name})`;
         return wire;
       };
       if (p.type.kind !== 'record') received.push(value(ls[0]!, 0));
@@ -505,7 +531,7 @@ class ModuleWriter {
         out.push(`  gate.checkSend(x${n}, ${this.ids(l.type)});`);
         handles.push({ expr: `x${n}`, n, type: l.type });
       } else if (l.type.kind === 'interface') {
-        out.push(`  const x${n} = gate.linkFor(${expr}, '${l.type.name}', ${l.type.name}Stub.linkOf, (gt, impl: ${l.type.name}) => new ${l.type.name}Dispatcher(gt, impl));`);
+        out.push(`  const x${n} = gate.linkFor(${expr}, '${l.type.name}', linkOf${l.type.name}, dispatcherOf${l.type.name});`);
       }
     });
     if (handles.length > 0) {
@@ -548,13 +574,13 @@ class ModuleWriter {
         out.push(`    if (${primCheck[t.kind]!(a)}) throw new TypeError('${i.name}.${m.name}: ${p.name} must be a ${t.kind}');`);
         argNames.push(a);
       } else if (t.kind === 'interface') {
-        out.push(`    const ${a} = gate.stubFor(gate.linkArgument(args[${n}]), (gt, ln) => new ${t.name}Stub(gt, ln));`);
+        out.push(`    const ${a} = gate.stubFor(gate.linkArgument(args[${n}]), stubOf${t.name});`);
         argNames.push(a);
       } else throw new GenerateError(`${i.name}.${m.name}: create parameters are primitives and interfaces (got ${t.kind} for '${p.name}')`);
     });
     out.push(`    const made = entry(${['sys', ...argNames].join(', ')});`);
     const exportOne = (expr: string, name: string): string =>
-      `    gate.kernel.exported(gate.linkFor(${expr}, '${name}', ${name}Stub.linkOf, (gt, impl: ${name}) => new ${name}Dispatcher(gt, impl)));`;
+      `    gate.kernel.exported(gate.linkFor(${expr}, '${name}', linkOf${name}, dispatcherOf${name}));`;
     if (m.result.kind === 'interface') out.push(exportOne('made', m.result.name));
     else if (m.result.kind === 'record') for (const f of m.result.fields) out.push(exportOne(`made.${f.name}`, (f.type as { name: string }).name));
     out.push('  });');

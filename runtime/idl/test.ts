@@ -2,6 +2,22 @@
 import type { Borrowed, RRef, RRefVec, RpcResult } from '../lib/index.ts';
 import type { Cell } from './layouts.ts';
 
+/** What a domain learns from its syscall capability (Echo.sysInfo). */
+export type SysInfo = {
+  readonly domainId: number;
+  readonly objects: number;
+  readonly bytes: number;
+  /** Milliseconds a yield and a 1 ms sleep took, by the kernel's clock. */
+  readonly waitedMs: number;
+};
+
+/** Two cells and their sum (Echo.pair). */
+export type CellPair = {
+  readonly first: RRef<Cell>;
+  readonly second: RRef<Cell>;
+  readonly sum: number;
+};
+
 /**
  * Exercises every kind of crossing.
  * @idl
@@ -27,6 +43,10 @@ export interface Echo {
   laterVia(next: Echo, value: number, ms: number): Promise<RpcResult<number>>;
   /** Calls count, the number of calls this instance has served (shadow tests). */
   calls(): RpcResult<number>;
+  /** Moves two cells in and hands them back swapped, with their sum: several moves and a record. */
+  pair(first: RRef<Cell>, second: RRef<Cell>): RpcResult<CellPair>;
+  /** Asks the syscall capability about itself, after a yield and a sleep. */
+  sysInfo(): Promise<RpcResult<SysInfo>>;
 }
 
 /**

@@ -264,9 +264,9 @@ export class Kernel {
     enterDomain(this.gate.views);
   }
 
-  /** A stub in the host for `link` (made by `make`, a generated stub class). */
-  connect<S extends object>(link: Link, make: new (gate: Gate, link: Link) => S): S {
-    return this.gate.stubFor(link, (g, l) => new make(g, l));
+  /** A stub in the host for `link`; `make` is the generated factory of its interface (stubOfEcho...). */
+  connect<S extends object>(link: Link, make: (gate: Gate, link: Link) => S): S {
+    return this.gate.stubFor(link, make);
   }
 
   // ---- what a domain's glue may call --------------------------------------------------------

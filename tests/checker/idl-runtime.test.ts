@@ -27,7 +27,10 @@ describe('runtime/idl', () => {
   });
 
   it('models every tagged interface', () => {
-    expect(runtime.model.interfaces.map((i) => `${i.tag} ${i.name}`)).toEqual(['idl BDev', 'create CreateEcho', 'idl Echo', 'idl Net', 'idl NvmeBDev']);
+    expect(runtime.model.interfaces.map((i) => `${i.tag} ${i.name}`)).toEqual([
+      'idl BDev', 'idl Callee', 'idl Caller', 'create CreateCallee', 'create CreateCaller', 'create CreateEcho', 'create CreateProbe',
+      'idl Echo', 'idl Net', 'idl NvmeBDev', 'idl Probe',
+    ]);
   });
 
   it('matches the committed model snapshot', () => {
@@ -75,6 +78,11 @@ describe('runtime/idl', () => {
       later: 'async value:number ms:number -> number',
       forward: 'sync next:interface a:number b:number -> number',
       crash: 'sync message:string -> undefined',
+      crashVia: 'sync next:interface message:string -> undefined',
+      laterVia: 'async next:interface value:number ms:number -> number',
+      calls: 'sync -> number',
+      pair: 'sync first:rref second:rref -> record',
+      sysInfo: 'async -> record',
     });
   });
 });

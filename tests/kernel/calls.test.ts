@@ -1,6 +1,6 @@
 // Calls between domains: every kind of crossing, ownership (I3), crash containment (I5).
 import { afterEach, describe, expect, it } from 'vitest';
-import { EchoStub } from '../../runtime/idl/generated/test.ts';
+import { stubOfEcho } from '../../runtime/idl/generated/test.ts';
 import { Cell } from '../../runtime/idl/layouts.ts';
 import { RRef, RRefVec, u8 } from '../../runtime/lib/index.ts';
 import { identify } from '../../runtime/lib/internal.ts';
@@ -16,7 +16,7 @@ async function setup(...labels: [string, number, number][]) {
   current = t.kernel;
   const bundle = await testBundle('echo');
   const domains = labels.map((args) => t.kernel.load(bundle, { args }));
-  const stubs = domains.map((d) => t.kernel.connect(d.exports[0]!, EchoStub));
+  const stubs = domains.map((d) => t.kernel.connect(d.exports[0]!, stubOfEcho));
   return { ...t, domains, stubs };
 }
 
@@ -88,6 +88,52 @@ describe('crossings', () => {
   it('hands interface references across: a nested chain A -> B -> C', async () => {
     const { stubs: [b, c] } = await setup(['b', 0, 0], ['c', 0, 0]);
     expect(b!.forward(c!, 20, 22)).toEqual({ ok: true, value: 42 });
+  });
+
+  it('moves several RRefs at once and returns a record holding RRefs', async () => {
+    const { kernel, stubs: [echo] } = await setup(['one', 0, 0]);
+    const a = RRef.new(Cell, { value: 1 });
+    const b = RRef.new(Cell, { value: 2 });
+    const r = echo!.pair(a, b);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect([r.value.first.get('value'), r.value.second.get('value'), r.value.sum]).toEqual([2, 1, 3]);
+    expect(Object.getPrototypeOf(r.value)).toBe(null);
+    expect(Object.isFrozen(r.value)).toBe(true);
+    expect(kernel.heap.stats(KERNEL).objects).toBe(2);
+  });
+
+  it('refuses one object passed twice, and moves neither', async () => {
+    const { kernel, domains: [d], stubs: [echo] } = await setup(['one', 0, 0]);
+    const a = RRef.new(Cell, { value: 1 });
+    const r = echo!.pair(a, a);
+    expect(!r.ok && r.error.message).toMatch(/passed twice/);
+    expect(a.isValid).toBe(true);
+    expect(kernel.heap.stats(d!.id).objects).toBe(0);
+  });
+
+  it('refuses moves beyond the callee\'s quota before moving anything', async () => {
+    const t = testKernel();
+    current = t.kernel;
+    const d = t.kernel.load(await testBundle('echo'), { args: ['small', 0, 0], quota: 6 });
+    const echo = t.kernel.connect(d.exports[0]!, stubOfEcho);
+    const a = RRef.new(Cell, { value: 1 });
+    const b = RRef.new(Cell, { value: 2 });
+    const r = echo.pair(a, b); // 8 bytes into a 6-byte quota
+    expect(!r.ok && r.error.message).toMatch(/quota/);
+    expect(a.isValid && b.isValid).toBe(true);
+    expect(t.kernel.heap.audit()).toEqual([]);
+  });
+
+  it('gives a domain its syscalls: identity, heap statistics, yield, sleep and the clock', async () => {
+    const { domains: [d], stubs: [echo] } = await setup(['one', 0, 0]);
+    expect(echo!.consume(RRefVec.new(u8, 10)).ok).toBe(true);
+    const r = await echo!.sysInfo();
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.domainId).toBe(d!.id);
+    expect([r.value.objects, r.value.bytes]).toEqual([1, 10]);
+    expect(r.value.waitedMs).toBeGreaterThan(0);
   });
 
   it('runs asynchronous methods', async () => {

@@ -3,7 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EchoStub } from '../../runtime/idl/generated/test.ts';
+import { stubOfEcho } from '../../runtime/idl/generated/test.ts';
 import { RRefVec, u8 } from '../../runtime/lib/index.ts';
 import type { Kernel } from '../../runtime/kernel/kernel.ts';
 import { testBundle, testKernel } from './support.ts';
@@ -26,7 +26,7 @@ describe('domain lifecycle', () => {
     const bundle = await testBundle('echo');
     const cycle = (i: number): void => {
       const d = kernel.load(bundle, { args: [`cycle${i}`, 0, 0] });
-      const echo = kernel.connect(d.exports[0]!, EchoStub);
+      const echo = kernel.connect(d.exports[0]!, stubOfEcho);
       expect(echo.consume(RRefVec.new(u8, 512)).ok).toBe(true);
       if (i % 2 === 0) echo.crash('cycle');
       else kernel.crash(d.id, 'cycle');
@@ -50,7 +50,7 @@ describe('domain lifecycle', () => {
     const { kernel } = testKernel();
     current = kernel;
     const d = kernel.load(await testBundle('echo'), { args: ['gone', 0, 0] });
-    const echo = kernel.connect(d.exports[0]!, EchoStub);
+    const echo = kernel.connect(d.exports[0]!, stubOfEcho);
     kernel.crash(d.id, 'test');
     expect(kernel.heap.isOpen(d.id)).toBe(false);
     const v = RRefVec.new(u8, 8);

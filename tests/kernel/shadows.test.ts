@@ -1,6 +1,6 @@
 // Shadow domains: a crash of the shadowed domain is invisible to the caller.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EchoStub } from '../../runtime/idl/generated/test.ts';
+import { stubOfEcho } from '../../runtime/idl/generated/test.ts';
 import { Cell } from '../../runtime/idl/layouts.ts';
 import { RRef } from '../../runtime/lib/index.ts';
 import { KERNEL } from '../../runtime/heap/owners.ts';
@@ -14,7 +14,7 @@ async function shadowed(crashOnCall: number, crashEveryMs: number) {
   const t = testKernel();
   current = t.kernel;
   const s = t.kernel.loadShadowed(await testBundle('echo'), await shadowBundle('Echo'), { args: ['shadowed', crashOnCall, crashEveryMs] });
-  return { ...t, ...s, echo: t.kernel.connect(s.shadow.exports[0]!, EchoStub) };
+  return { ...t, ...s, echo: t.kernel.connect(s.shadow.exports[0]!, stubOfEcho) };
 }
 
 describe('shadows', () => {
@@ -67,7 +67,7 @@ describe('shadows', () => {
   it('passes on a failure that came from further away without restarting', async () => {
     const { kernel, echo, stats } = await shadowed(0, 0);
     const far = kernel.load(await testBundle('echo'), { args: ['far', 0, 0] });
-    const r = echo.crashVia(kernel.connect(far.exports[0]!, EchoStub), 'far crash');
+    const r = echo.crashVia(kernel.connect(far.exports[0]!, stubOfEcho), 'far crash');
     expect(!r.ok && r.error.domain).toBe(`echo#${far.id}`);
     expect(stats.restarts).toBe(0);
   });

@@ -9,6 +9,9 @@ import { Block } from '../layouts.ts';
 if (Block.canonical !== "[u8;4096]") throw new Error('generated glue is stale: layout Block changed; run redleaf-check --idl --generate');
 const K_Block = g.rrefKind(Block);
 
+/** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
+const glueKey: object = Object.freeze({});
+
 /** What BDev's stubs call: its dispatcher in the callee's realm. */
 interface BDevCallee {
   read(a0_0: bigint, a1_0: number): void;
@@ -18,18 +21,21 @@ interface BDevCallee {
 }
 
 /** BDev as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfBDevStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class BDevStub implements BDev {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('BDev stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a BDev stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as BDevStub).#link : undefined;
+  static {
+    linkOfBDevStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as BDevStub).#link : undefined);
   }
 
   read(block: bigint, data: RRef<Block>): RpcResult<RRef<Block>> {
@@ -118,13 +124,25 @@ export class BDevStub implements BDev {
   }
 }
 Object.freeze(BDevStub.prototype);
+Object.freeze(BDevStub);
+
+/** A BDev stub of this realm for `link`. */
+export function stubOfBDev(gate: g.Gate, link: g.Link): BDev {
+  return new BDevStub(glueKey, gate, link);
+}
+
+/** The link behind a BDev stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfBDev(o: unknown): g.Link | undefined {
+  return linkOfBDevStub(o);
+}
 
 /** BDev as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class BDevDispatcher implements BDevCallee {
   readonly #gate: g.Gate;
   readonly #impl: BDev;
 
-  constructor(gate: g.Gate, impl: BDev) {
+  constructor(key: object, gate: g.Gate, impl: BDev) {
+    if (key !== glueKey) throw new TypeError('BDev dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -207,6 +225,11 @@ export class BDevDispatcher implements BDevCallee {
   }
 }
 Object.freeze(BDevDispatcher.prototype);
+Object.freeze(BDevDispatcher);
+
+export function dispatcherOfBDev(gate: g.Gate, impl: BDev): object {
+  return new BDevDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of BDev: restarts the domain behind it and replays calls its crash cut off. */
 export class BDevShadow implements BDev {
@@ -214,10 +237,11 @@ export class BDevShadow implements BDev {
   #link: g.Link;
   #target: BDev;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('BDev shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new BDevStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfBDev);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -225,7 +249,7 @@ export class BDevShadow implements BDev {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new BDevStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfBDev);
     return true;
   }
 
@@ -274,11 +298,12 @@ export class BDevShadow implements BDev {
   }
 }
 Object.freeze(BDevShadow.prototype);
+Object.freeze(BDevShadow);
 
 /** The bundle entry of a shadow domain for BDev: its one argument is the link of the shadowed export. */
 export function bootBDevShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new BDevShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'BDev', BDevStub.linkOf, (gt, impl: BDev) => new BDevDispatcher(gt, impl)));
+    const shadow = new BDevShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'BDev', linkOfBDev, dispatcherOfBDev));
   });
 }

@@ -9,6 +9,9 @@ import { Cell } from '../layouts.ts';
 if (Cell.canonical !== "{value:u32}") throw new Error('generated glue is stale: layout Cell changed; run redleaf-check --idl --generate');
 const K_Cell = g.rrefKind(Cell);
 
+/** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
+const glueKey: object = Object.freeze({});
+
 /** What Callee's stubs call: its dispatcher in the callee's realm. */
 interface CalleeCallee {
   nop(): void;
@@ -17,18 +20,21 @@ interface CalleeCallee {
 }
 
 /** Callee as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfCalleeStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class CalleeStub implements Callee {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Callee stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a Callee stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as CalleeStub).#link : undefined;
+  static {
+    linkOfCalleeStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as CalleeStub).#link : undefined);
   }
 
   nop(): RpcResult<undefined> {
@@ -97,13 +103,25 @@ export class CalleeStub implements Callee {
   }
 }
 Object.freeze(CalleeStub.prototype);
+Object.freeze(CalleeStub);
+
+/** A Callee stub of this realm for `link`. */
+export function stubOfCallee(gate: g.Gate, link: g.Link): Callee {
+  return new CalleeStub(glueKey, gate, link);
+}
+
+/** The link behind a Callee stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfCallee(o: unknown): g.Link | undefined {
+  return linkOfCalleeStub(o);
+}
 
 /** Callee as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class CalleeDispatcher implements CalleeCallee {
   readonly #gate: g.Gate;
   readonly #impl: Callee;
 
-  constructor(gate: g.Gate, impl: Callee) {
+  constructor(key: object, gate: g.Gate, impl: Callee) {
+    if (key !== glueKey) throw new TypeError('Callee dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -168,6 +186,11 @@ export class CalleeDispatcher implements CalleeCallee {
   }
 }
 Object.freeze(CalleeDispatcher.prototype);
+Object.freeze(CalleeDispatcher);
+
+export function dispatcherOfCallee(gate: g.Gate, impl: Callee): object {
+  return new CalleeDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of Callee: restarts the domain behind it and replays calls its crash cut off. */
 export class CalleeShadow implements Callee {
@@ -175,10 +198,11 @@ export class CalleeShadow implements Callee {
   #link: g.Link;
   #target: Callee;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Callee shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new CalleeStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfCallee);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -186,7 +210,7 @@ export class CalleeShadow implements Callee {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new CalleeStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfCallee);
     return true;
   }
 
@@ -225,12 +249,13 @@ export class CalleeShadow implements Callee {
   }
 }
 Object.freeze(CalleeShadow.prototype);
+Object.freeze(CalleeShadow);
 
 /** The bundle entry of a shadow domain for Callee: its one argument is the link of the shadowed export. */
 export function bootCalleeShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new CalleeShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'Callee', CalleeStub.linkOf, (gt, impl: Callee) => new CalleeDispatcher(gt, impl)));
+    const shadow = new CalleeShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'Callee', linkOfCallee, dispatcherOfCallee));
   });
 }
 /** What Caller's stubs call: its dispatcher in the callee's realm. */
@@ -239,18 +264,21 @@ interface CallerCallee {
 }
 
 /** Caller as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfCallerStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class CallerStub implements Caller {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Caller stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a Caller stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as CallerStub).#link : undefined;
+  static {
+    linkOfCallerStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as CallerStub).#link : undefined);
   }
 
   run(test: string, calls: number): RpcResult<number> {
@@ -274,13 +302,25 @@ export class CallerStub implements Caller {
   }
 }
 Object.freeze(CallerStub.prototype);
+Object.freeze(CallerStub);
+
+/** A Caller stub of this realm for `link`. */
+export function stubOfCaller(gate: g.Gate, link: g.Link): Caller {
+  return new CallerStub(glueKey, gate, link);
+}
+
+/** The link behind a Caller stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfCaller(o: unknown): g.Link | undefined {
+  return linkOfCallerStub(o);
+}
 
 /** Caller as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class CallerDispatcher implements CallerCallee {
   readonly #gate: g.Gate;
   readonly #impl: Caller;
 
-  constructor(gate: g.Gate, impl: Caller) {
+  constructor(key: object, gate: g.Gate, impl: Caller) {
+    if (key !== glueKey) throw new TypeError('Caller dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -304,6 +344,11 @@ export class CallerDispatcher implements CallerCallee {
   }
 }
 Object.freeze(CallerDispatcher.prototype);
+Object.freeze(CallerDispatcher);
+
+export function dispatcherOfCaller(gate: g.Gate, impl: Caller): object {
+  return new CallerDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of Caller: restarts the domain behind it and replays calls its crash cut off. */
 export class CallerShadow implements Caller {
@@ -311,10 +356,11 @@ export class CallerShadow implements Caller {
   #link: g.Link;
   #target: Caller;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Caller shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new CallerStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfCaller);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -322,7 +368,7 @@ export class CallerShadow implements Caller {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new CallerStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfCaller);
     return true;
   }
 
@@ -337,12 +383,13 @@ export class CallerShadow implements Caller {
   }
 }
 Object.freeze(CallerShadow.prototype);
+Object.freeze(CallerShadow);
 
 /** The bundle entry of a shadow domain for Caller: its one argument is the link of the shadowed export. */
 export function bootCallerShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new CallerShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'Caller', CallerStub.linkOf, (gt, impl: Caller) => new CallerDispatcher(gt, impl)));
+    const shadow = new CallerShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'Caller', linkOfCaller, dispatcherOfCaller));
   });
 }
 /** The signature of a domain's create function for CreateCallee: the syscall capability, then CreateCallee.create's parameters. */
@@ -353,7 +400,7 @@ export function bootCreateCallee(entry: CreateCalleeEntry): (env: g.BootEnv) => 
   return (env) => g.boot(env, (gate, sys, args) => {
     if (args.length !== 0) throw new TypeError('CreateCallee.create takes 0 arguments');
     const made = entry(sys);
-    gate.kernel.exported(gate.linkFor(made, 'Callee', CalleeStub.linkOf, (gt, impl: Callee) => new CalleeDispatcher(gt, impl)));
+    gate.kernel.exported(gate.linkFor(made, 'Callee', linkOfCallee, dispatcherOfCallee));
   });
 }
 /** The signature of a domain's create function for CreateCaller: the syscall capability, then CreateCaller.create's parameters. */
@@ -363,8 +410,8 @@ export type CreateCallerEntry = (sys: Syscalls, callee: Callee) => Caller;
 export function bootCreateCaller(entry: CreateCallerEntry): (env: g.BootEnv) => g.DomainControl {
   return (env) => g.boot(env, (gate, sys, args) => {
     if (args.length !== 1) throw new TypeError('CreateCaller.create takes 1 argument');
-    const a0 = gate.stubFor(gate.linkArgument(args[0]), (gt, ln) => new CalleeStub(gt, ln));
+    const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfCallee);
     const made = entry(sys, a0);
-    gate.kernel.exported(gate.linkFor(made, 'Caller', CallerStub.linkOf, (gt, impl: Caller) => new CallerDispatcher(gt, impl)));
+    gate.kernel.exported(gate.linkFor(made, 'Caller', linkOfCaller, dispatcherOfCaller));
   });
 }

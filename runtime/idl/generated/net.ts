@@ -9,6 +9,9 @@ import type { Net, NetBatch, NetStats } from '../net.ts';
 if (PacketBuffer.canonical !== "{len:u16,data:[u8;2046]}") throw new Error('generated glue is stale: layout PacketBuffer changed; run redleaf-check --idl --generate');
 const K_PacketBuffer_deque32 = g.dequeKind(PacketBuffer, 32);
 
+/** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
+const glueKey: object = Object.freeze({});
+
 /** What Net's stubs call: its dispatcher in the callee's realm. */
 interface NetCallee {
   submitAndPoll(a0_0: number, a1_0: number, a2_0: boolean): void;
@@ -19,18 +22,21 @@ interface NetCallee {
 }
 
 /** Net as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfNetStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class NetStub implements Net {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Net stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a Net stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as NetStub).#link : undefined;
+  static {
+    linkOfNetStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as NetStub).#link : undefined);
   }
 
   submitAndPoll(packets: RRefDeque<PacketBuffer, 32>, collect: RRefDeque<PacketBuffer, 32>, tx: boolean): RpcResult<NetBatch> {
@@ -169,13 +175,25 @@ export class NetStub implements Net {
   }
 }
 Object.freeze(NetStub.prototype);
+Object.freeze(NetStub);
+
+/** A Net stub of this realm for `link`. */
+export function stubOfNet(gate: g.Gate, link: g.Link): Net {
+  return new NetStub(glueKey, gate, link);
+}
+
+/** The link behind a Net stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfNet(o: unknown): g.Link | undefined {
+  return linkOfNetStub(o);
+}
 
 /** Net as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class NetDispatcher implements NetCallee {
   readonly #gate: g.Gate;
   readonly #impl: Net;
 
-  constructor(gate: g.Gate, impl: Net) {
+  constructor(key: object, gate: g.Gate, impl: Net) {
+    if (key !== glueKey) throw new TypeError('Net dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -306,6 +324,11 @@ export class NetDispatcher implements NetCallee {
   }
 }
 Object.freeze(NetDispatcher.prototype);
+Object.freeze(NetDispatcher);
+
+export function dispatcherOfNet(gate: g.Gate, impl: Net): object {
+  return new NetDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of Net: restarts the domain behind it and replays calls its crash cut off. */
 export class NetShadow implements Net {
@@ -313,10 +336,11 @@ export class NetShadow implements Net {
   #link: g.Link;
   #target: Net;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Net shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new NetStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfNet);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -324,7 +348,7 @@ export class NetShadow implements Net {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new NetStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfNet);
     return true;
   }
 
@@ -395,11 +419,12 @@ export class NetShadow implements Net {
   }
 }
 Object.freeze(NetShadow.prototype);
+Object.freeze(NetShadow);
 
 /** The bundle entry of a shadow domain for Net: its one argument is the link of the shadowed export. */
 export function bootNetShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new NetShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'Net', NetStub.linkOf, (gt, impl: Net) => new NetDispatcher(gt, impl)));
+    const shadow = new NetShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'Net', linkOfNet, dispatcherOfNet));
   });
 }

@@ -9,6 +9,9 @@ import type { NvmeBatch, NvmeBDev, NvmeStats } from '../nvme.ts';
 if (BlockRequest.canonical !== "{block:u64,tag:u32,status:i32,write:bool,data:&[u8;4096]}") throw new Error('generated glue is stale: layout BlockRequest changed; run redleaf-check --idl --generate');
 const K_BlockRequest_deque32 = g.dequeKind(BlockRequest, 32);
 
+/** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
+const glueKey: object = Object.freeze({});
+
 /** What NvmeBDev's stubs call: its dispatcher in the callee's realm. */
 interface NvmeBDevCallee {
   submitAndPoll(a0_0: number, a1_0: number): void;
@@ -17,18 +20,21 @@ interface NvmeBDevCallee {
 }
 
 /** NvmeBDev as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfNvmeBDevStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class NvmeBDevStub implements NvmeBDev {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('NvmeBDev stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a NvmeBDev stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as NvmeBDevStub).#link : undefined;
+  static {
+    linkOfNvmeBDevStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as NvmeBDevStub).#link : undefined);
   }
 
   submitAndPoll(submit: RRefDeque<BlockRequest, 32>, collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch> {
@@ -119,13 +125,25 @@ export class NvmeBDevStub implements NvmeBDev {
   }
 }
 Object.freeze(NvmeBDevStub.prototype);
+Object.freeze(NvmeBDevStub);
+
+/** A NvmeBDev stub of this realm for `link`. */
+export function stubOfNvmeBDev(gate: g.Gate, link: g.Link): NvmeBDev {
+  return new NvmeBDevStub(glueKey, gate, link);
+}
+
+/** The link behind a NvmeBDev stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfNvmeBDev(o: unknown): g.Link | undefined {
+  return linkOfNvmeBDevStub(o);
+}
 
 /** NvmeBDev as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class NvmeBDevDispatcher implements NvmeBDevCallee {
   readonly #gate: g.Gate;
   readonly #impl: NvmeBDev;
 
-  constructor(gate: g.Gate, impl: NvmeBDev) {
+  constructor(key: object, gate: g.Gate, impl: NvmeBDev) {
+    if (key !== glueKey) throw new TypeError('NvmeBDev dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -214,6 +232,11 @@ export class NvmeBDevDispatcher implements NvmeBDevCallee {
   }
 }
 Object.freeze(NvmeBDevDispatcher.prototype);
+Object.freeze(NvmeBDevDispatcher);
+
+export function dispatcherOfNvmeBDev(gate: g.Gate, impl: NvmeBDev): object {
+  return new NvmeBDevDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of NvmeBDev: restarts the domain behind it and replays calls its crash cut off. */
 export class NvmeBDevShadow implements NvmeBDev {
@@ -221,10 +244,11 @@ export class NvmeBDevShadow implements NvmeBDev {
   #link: g.Link;
   #target: NvmeBDev;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('NvmeBDev shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new NvmeBDevStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfNvmeBDev);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -232,7 +256,7 @@ export class NvmeBDevShadow implements NvmeBDev {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new NvmeBDevStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfNvmeBDev);
     return true;
   }
 
@@ -279,11 +303,12 @@ export class NvmeBDevShadow implements NvmeBDev {
   }
 }
 Object.freeze(NvmeBDevShadow.prototype);
+Object.freeze(NvmeBDevShadow);
 
 /** The bundle entry of a shadow domain for NvmeBDev: its one argument is the link of the shadowed export. */
 export function bootNvmeBDevShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new NvmeBDevShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'NvmeBDev', NvmeBDevStub.linkOf, (gt, impl: NvmeBDev) => new NvmeBDevDispatcher(gt, impl)));
+    const shadow = new NvmeBDevShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'NvmeBDev', linkOfNvmeBDev, dispatcherOfNvmeBDev));
   });
 }

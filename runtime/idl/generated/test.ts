@@ -3,12 +3,15 @@
 import * as g from '../../kernel/gate.ts';
 import type { Borrowed, RRef, RRefVec, RpcResult, Syscalls } from '../../lib/index.ts';
 import { Cell } from '../layouts.ts';
-import type { Echo, Probe } from '../test.ts';
+import type { CellPair, Echo, Probe, SysInfo } from '../test.ts';
 
 // Layouts as this module was generated for: a changed layout makes the glue refuse to load.
 if (Cell.canonical !== "{value:u32}") throw new Error('generated glue is stale: layout Cell changed; run redleaf-check --idl --generate');
 const K_Cell = g.rrefKind(Cell);
 const K_vec_number: readonly number[] = [636979512, 426431903, 555919923, 753504150, 116540078, 315404233, 225633726, 141841424];
+
+/** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
+const glueKey: object = Object.freeze({});
 
 /** The signature of a domain's create function for CreateEcho: the syscall capability, then CreateEcho.create's parameters. */
 export type CreateEchoEntry = (sys: Syscalls, label: string, crashOnCall: number, crashEveryMs: number) => Echo;
@@ -24,7 +27,7 @@ export function bootCreateEcho(entry: CreateEchoEntry): (env: g.BootEnv) => g.Do
     const a2 = args[2];
     if (typeof a2 !== 'number') throw new TypeError('CreateEcho.create: crashEveryMs must be a number');
     const made = entry(sys, a0, a1, a2);
-    gate.kernel.exported(gate.linkFor(made, 'Echo', EchoStub.linkOf, (gt, impl: Echo) => new EchoDispatcher(gt, impl)));
+    gate.kernel.exported(gate.linkFor(made, 'Echo', linkOfEcho, dispatcherOfEcho));
   });
 }
 /** The signature of a domain's create function for CreateProbe: the syscall capability, then CreateProbe.create's parameters. */
@@ -34,9 +37,9 @@ export type CreateProbeEntry = (sys: Syscalls, target: Echo) => Probe;
 export function bootCreateProbe(entry: CreateProbeEntry): (env: g.BootEnv) => g.DomainControl {
   return (env) => g.boot(env, (gate, sys, args) => {
     if (args.length !== 1) throw new TypeError('CreateProbe.create takes 1 argument');
-    const a0 = gate.stubFor(gate.linkArgument(args[0]), (gt, ln) => new EchoStub(gt, ln));
+    const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfEcho);
     const made = entry(sys, a0);
-    gate.kernel.exported(gate.linkFor(made, 'Probe', ProbeStub.linkOf, (gt, impl: Probe) => new ProbeDispatcher(gt, impl)));
+    gate.kernel.exported(gate.linkFor(made, 'Probe', linkOfProbe, dispatcherOfProbe));
   });
 }
 /** What Echo's stubs call: its dispatcher in the callee's realm. */
@@ -52,21 +55,26 @@ interface EchoCallee {
   crashVia(a0_0: g.Link, a1_0: string): void;
   laterVia(settle: () => void, a0_0: g.Link, a1_0: number, a2_0: number): void;
   calls(): void;
+  pair(a0_0: number, a1_0: number): void;
+  sysInfo(settle: () => void): void;
 }
 
 /** Echo as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfEchoStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class EchoStub implements Echo {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Echo stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a Echo stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as EchoStub).#link : undefined;
+  static {
+    linkOfEchoStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as EchoStub).#link : undefined);
   }
 
   ping(): RpcResult<undefined> {
@@ -157,7 +165,7 @@ export class EchoStub implements Echo {
     if (typeof a !== 'number') return gate.refused(link, 'forward', 'a', 'it must be a number');
     if (typeof b !== 'number') return gate.refused(link, 'forward', 'b', 'it must be a number');
     let a0_0: g.Link;
-    try { a0_0 = gate.linkFor(next, 'Echo', EchoStub.linkOf, (gt, impl: Echo) => new EchoDispatcher(gt, impl)); } catch (e) { return gate.refused(link, 'forward', 'next', e); }
+    try { a0_0 = gate.linkFor(next, 'Echo', linkOfEcho, dispatcherOfEcho); } catch (e) { return gate.refused(link, 'forward', 'next', e); }
     gate.frame.c = gate.self;
     try { callee.forward(a0_0, a, b); } catch { return gate.lost(link); }
     return this.#decode_forward(link);
@@ -179,7 +187,7 @@ export class EchoStub implements Echo {
     if (callee === null || gate.dead) return gate.deadError(link);
     if (typeof message !== 'string') return gate.refused(link, 'crashVia', 'message', 'it must be a string');
     let a0_0: g.Link;
-    try { a0_0 = gate.linkFor(next, 'Echo', EchoStub.linkOf, (gt, impl: Echo) => new EchoDispatcher(gt, impl)); } catch (e) { return gate.refused(link, 'crashVia', 'next', e); }
+    try { a0_0 = gate.linkFor(next, 'Echo', linkOfEcho, dispatcherOfEcho); } catch (e) { return gate.refused(link, 'crashVia', 'next', e); }
     gate.frame.c = gate.self;
     try { callee.crashVia(a0_0, message); } catch { return gate.lost(link); }
     return this.#decode_crashVia(link);
@@ -192,7 +200,7 @@ export class EchoStub implements Echo {
     if (typeof value !== 'number') return gate.settled<number>(gate.refused(link, 'laterVia', 'value', 'it must be a number'));
     if (typeof ms !== 'number') return gate.settled<number>(gate.refused(link, 'laterVia', 'ms', 'it must be a number'));
     let a0_0: g.Link;
-    try { a0_0 = gate.linkFor(next, 'Echo', EchoStub.linkOf, (gt, impl: Echo) => new EchoDispatcher(gt, impl)); } catch (e) { return gate.settled<number>(gate.refused(link, 'laterVia', 'next', e)); }
+    try { a0_0 = gate.linkFor(next, 'Echo', linkOfEcho, dispatcherOfEcho); } catch (e) { return gate.settled<number>(gate.refused(link, 'laterVia', 'next', e)); }
     return gate.promise<number>((resolve) => {
       let done = false;
       const settle = (): void => {
@@ -212,6 +220,41 @@ export class EchoStub implements Echo {
     gate.frame.c = gate.self;
     try { callee.calls(); } catch { return gate.lost(link); }
     return this.#decode_calls(link);
+  }
+
+  pair(first: RRef<Cell>, second: RRef<Cell>): RpcResult<CellPair> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as EchoCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    let a0_0: number;
+    let a1_0: number;
+    try {
+      gate.checkSend(first, K_Cell.typeId);
+      gate.checkSend(second, K_Cell.typeId);
+      gate.distinct(first, second);
+      gate.fits(link.callee, first, second);
+      a0_0 = gate.send(first, link.callee);
+      a1_0 = gate.send(second, link.callee);
+    } catch (e) { return gate.refused(link, 'pair', 'arguments', e); }
+    gate.frame.c = gate.self;
+    try { callee.pair(a0_0, a1_0); } catch { return gate.lost(link); }
+    return this.#decode_pair(link);
+  }
+
+  sysInfo(): Promise<RpcResult<SysInfo>> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as EchoCallee | null;
+    if (callee === null || gate.dead) return gate.settled<SysInfo>(gate.deadError(link));
+    return gate.promise<SysInfo>((resolve) => {
+      let done = false;
+      const settle = (): void => {
+        if (done) return;
+        done = true;
+        resolve(this.#decode_sysInfo(link));
+      };
+      gate.frame.c = gate.self;
+      try { callee.sysInfo(settle); } catch { if (!done) { done = true; resolve(gate.lost(link)); } }
+    });
   }
 
   #decode_ping(link: g.Link): RpcResult<undefined> {
@@ -312,15 +355,60 @@ export class EchoStub implements Echo {
     if (typeof v0 !== 'number') return gate.malformed(link, 'calls');
     return { ok: true, value: v0 };
   }
+
+  #decode_pair(link: g.Link): RpcResult<CellPair> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'pair');
+    const v1 = f.v1;
+    f.v1 = undefined;
+    if (typeof v1 !== 'number') return gate.malformed(link, 'pair');
+    const v2 = f.v2;
+    f.v2 = undefined;
+    if (typeof v2 !== 'number') return gate.malformed(link, 'pair');
+    return { ok: true, value: Object.freeze({ __proto__: null, first: gate.attach<RRef<Cell>>(K_Cell, v0), second: gate.attach<RRef<Cell>>(K_Cell, v1), sum: v2 }) as unknown as CellPair };
+  }
+
+  #decode_sysInfo(link: g.Link): RpcResult<SysInfo> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'sysInfo');
+    const v1 = f.v1;
+    f.v1 = undefined;
+    if (typeof v1 !== 'number') return gate.malformed(link, 'sysInfo');
+    const v2 = f.v2;
+    f.v2 = undefined;
+    if (typeof v2 !== 'number') return gate.malformed(link, 'sysInfo');
+    const v3 = f.v3;
+    f.v3 = undefined;
+    if (typeof v3 !== 'number') return gate.malformed(link, 'sysInfo');
+    return { ok: true, value: Object.freeze({ __proto__: null, domainId: v0, objects: v1, bytes: v2, waitedMs: v3 }) as unknown as SysInfo };
+  }
 }
 Object.freeze(EchoStub.prototype);
+Object.freeze(EchoStub);
+
+/** A Echo stub of this realm for `link`. */
+export function stubOfEcho(gate: g.Gate, link: g.Link): Echo {
+  return new EchoStub(glueKey, gate, link);
+}
+
+/** The link behind a Echo stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfEcho(o: unknown): g.Link | undefined {
+  return linkOfEchoStub(o);
+}
 
 /** Echo as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class EchoDispatcher implements EchoCallee {
   readonly #gate: g.Gate;
   readonly #impl: Echo;
 
-  constructor(gate: g.Gate, impl: Echo) {
+  constructor(key: object, gate: g.Gate, impl: Echo) {
+    if (key !== glueKey) throw new TypeError('Echo dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -393,7 +481,7 @@ export class EchoDispatcher implements EchoCallee {
     const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
     f.cur = gate.self;
     try {
-      const r: unknown = this.#impl.forward(gate.stubFor(a0_0, (gt, ln) => new EchoStub(gt, ln)), a1_0, a2_0);
+      const r: unknown = this.#impl.forward(gate.stubFor(a0_0, stubOfEcho), a1_0, a2_0);
       if (gate.result(r)) this.#encode_forward(r, caller);
     } catch (e) { gate.crash(e); }
     f.cur = prev;
@@ -413,7 +501,7 @@ export class EchoDispatcher implements EchoCallee {
     const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
     f.cur = gate.self;
     try {
-      const r: unknown = this.#impl.crashVia(gate.stubFor(a0_0, (gt, ln) => new EchoStub(gt, ln)), a1_0);
+      const r: unknown = this.#impl.crashVia(gate.stubFor(a0_0, stubOfEcho), a1_0);
       if (gate.result(r)) this.#encode_crashVia(r, caller);
     } catch (e) { gate.crash(e); }
     f.cur = prev;
@@ -424,7 +512,7 @@ export class EchoDispatcher implements EchoCallee {
     f.cur = gate.self;
     let p: unknown;
     try {
-      p = this.#impl.laterVia(gate.stubFor(a0_0, (gt, ln) => new EchoStub(gt, ln)), a1_0, a2_0);
+      p = this.#impl.laterVia(gate.stubFor(a0_0, stubOfEcho), a1_0, a2_0);
     } catch (e) { f.cur = prev; gate.crash(e); settle(); return; }
     f.cur = prev;
     gate.track(p, settle, (r) => { if (gate.result(r)) this.#encode_laterVia(r, caller); });
@@ -438,6 +526,27 @@ export class EchoDispatcher implements EchoCallee {
       if (gate.result(r)) this.#encode_calls(r, caller);
     } catch (e) { gate.crash(e); }
     f.cur = prev;
+  }
+
+  pair(a0_0: number, a1_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.pair(gate.attach<RRef<Cell>>(K_Cell, a0_0), gate.attach<RRef<Cell>>(K_Cell, a1_0));
+      if (gate.result(r)) this.#encode_pair(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  sysInfo(settle: () => void): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    let p: unknown;
+    try {
+      p = this.#impl.sysInfo();
+    } catch (e) { f.cur = prev; gate.crash(e); settle(); return; }
+    f.cur = prev;
+    gate.track(p, settle, (r) => { if (gate.result(r)) this.#encode_sysInfo(r, caller); });
   }
 
   #encode_ping(r: unknown, _caller: number): void {
@@ -529,8 +638,50 @@ export class EchoDispatcher implements EchoCallee {
     if (typeof x0 !== 'number') throw new TypeError('calls must return a number');
     f.v0 = x0;
   }
+
+  #encode_pair(r: unknown, caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    if (typeof v !== 'object' || v === null) throw new TypeError('pair must return a CellPair record');
+    const x0: unknown = (v as CellPair).first;
+    gate.checkSend(x0, K_Cell.typeId);
+    const x1: unknown = (v as CellPair).second;
+    gate.checkSend(x1, K_Cell.typeId);
+    const x2: unknown = (v as CellPair).sum;
+    if (typeof x2 !== 'number') throw new TypeError('pair must return sum as a number');
+    try {
+      gate.distinct(x0, x1);
+      gate.fits(caller, x0, x1);
+      f.v0 = gate.send(x0, caller);
+      f.v1 = gate.send(x1, caller);
+    } catch (e) { gate.discard(x0); gate.discard(x1); f.s = g.REFUSED; f.m = `pair: the result could not be handed over: ${e instanceof Error ? e.message : String(e)}`; return; }
+    f.v2 = x2;
+  }
+
+  #encode_sysInfo(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    if (typeof v !== 'object' || v === null) throw new TypeError('sysInfo must return a SysInfo record');
+    const x0: unknown = (v as SysInfo).domainId;
+    if (typeof x0 !== 'number') throw new TypeError('sysInfo must return domainId as a number');
+    const x1: unknown = (v as SysInfo).objects;
+    if (typeof x1 !== 'number') throw new TypeError('sysInfo must return objects as a number');
+    const x2: unknown = (v as SysInfo).bytes;
+    if (typeof x2 !== 'number') throw new TypeError('sysInfo must return bytes as a number');
+    const x3: unknown = (v as SysInfo).waitedMs;
+    if (typeof x3 !== 'number') throw new TypeError('sysInfo must return waitedMs as a number');
+    f.v0 = x0;
+    f.v1 = x1;
+    f.v2 = x2;
+    f.v3 = x3;
+  }
 }
 Object.freeze(EchoDispatcher.prototype);
+Object.freeze(EchoDispatcher);
+
+export function dispatcherOfEcho(gate: g.Gate, impl: Echo): object {
+  return new EchoDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of Echo: restarts the domain behind it and replays calls its crash cut off. */
 export class EchoShadow implements Echo {
@@ -538,10 +689,11 @@ export class EchoShadow implements Echo {
   #link: g.Link;
   #target: Echo;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Echo shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new EchoStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfEcho);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -549,7 +701,7 @@ export class EchoShadow implements Echo {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new EchoStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfEcho);
     return true;
   }
 
@@ -670,14 +822,43 @@ export class EchoShadow implements Echo {
       }
     }
   }
+
+  pair(first: RRef<Cell>, second: RRef<Cell>): RpcResult<CellPair> {
+    let first_now = first;
+    let second_now = second;
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const first_kept = replay ? this.#gate.snapshot(first_now) : undefined;
+      const second_kept = replay ? this.#gate.snapshot(second_now) : undefined;
+      const r = this.#target.pair(first_now, second_now);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || first_kept === undefined || second_kept === undefined || !this.#recover()) {
+        this.#gate.discard(first_kept);
+        this.#gate.discard(second_kept);
+        return r;
+      }
+      first_now = first_kept;
+      second_now = second_kept;
+    }
+  }
+
+  async sysInfo(): Promise<RpcResult<SysInfo>> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = await this.#target.sysInfo();
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
 }
 Object.freeze(EchoShadow.prototype);
+Object.freeze(EchoShadow);
 
 /** The bundle entry of a shadow domain for Echo: its one argument is the link of the shadowed export. */
 export function bootEchoShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new EchoShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'Echo', EchoStub.linkOf, (gt, impl: Echo) => new EchoDispatcher(gt, impl)));
+    const shadow = new EchoShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'Echo', linkOfEcho, dispatcherOfEcho));
   });
 }
 /** What Probe's stubs call: its dispatcher in the callee's realm. */
@@ -687,18 +868,21 @@ interface ProbeCallee {
 }
 
 /** Probe as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfProbeStub: (o: unknown) => g.Link | undefined = () => undefined;
+
 export class ProbeStub implements Probe {
   readonly #gate: g.Gate;
   readonly #link: g.Link;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Probe stubs are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
   }
 
-  /** The link behind a Probe stub of this realm, if `o` is one. */
-  static linkOf(o: unknown): g.Link | undefined {
-    return typeof o === 'object' && o !== null && #link in o ? (o as ProbeStub).#link : undefined;
+  static {
+    linkOfProbeStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as ProbeStub).#link : undefined);
   }
 
   audit(): RpcResult<string> {
@@ -738,13 +922,25 @@ export class ProbeStub implements Probe {
   }
 }
 Object.freeze(ProbeStub.prototype);
+Object.freeze(ProbeStub);
+
+/** A Probe stub of this realm for `link`. */
+export function stubOfProbe(gate: g.Gate, link: g.Link): Probe {
+  return new ProbeStub(glueKey, gate, link);
+}
+
+/** The link behind a Probe stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfProbe(o: unknown): g.Link | undefined {
+  return linkOfProbeStub(o);
+}
 
 /** Probe as its implementation's domain receives calls: checks, hands over, contains crashes. */
 export class ProbeDispatcher implements ProbeCallee {
   readonly #gate: g.Gate;
   readonly #impl: Probe;
 
-  constructor(gate: g.Gate, impl: Probe) {
+  constructor(key: object, gate: g.Gate, impl: Probe) {
+    if (key !== glueKey) throw new TypeError('Probe dispatchers are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#impl = impl;
   }
@@ -786,6 +982,11 @@ export class ProbeDispatcher implements ProbeCallee {
   }
 }
 Object.freeze(ProbeDispatcher.prototype);
+Object.freeze(ProbeDispatcher);
+
+export function dispatcherOfProbe(gate: g.Gate, impl: Probe): object {
+  return new ProbeDispatcher(glueKey, gate, impl);
+}
 
 /** Shadow of Probe: restarts the domain behind it and replays calls its crash cut off. */
 export class ProbeShadow implements Probe {
@@ -793,10 +994,11 @@ export class ProbeShadow implements Probe {
   #link: g.Link;
   #target: Probe;
 
-  constructor(gate: g.Gate, link: g.Link) {
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('Probe shadows are made by the kernel\'s glue only');
     this.#gate = gate;
     this.#link = link;
-    this.#target = gate.stubFor(link, (gt, ln) => new ProbeStub(gt, ln));
+    this.#target = gate.stubFor(link, stubOfProbe);
   }
 
   /** Has the kernel re-create the shadowed domain; false when it cannot. */
@@ -804,7 +1006,7 @@ export class ProbeShadow implements Probe {
     const link = this.#gate.restartTarget();
     if (link === undefined) return false;
     this.#link = link;
-    this.#target = this.#gate.stubFor(link, (gt, ln) => new ProbeStub(gt, ln));
+    this.#target = this.#gate.stubFor(link, stubOfProbe);
     return true;
   }
 
@@ -829,11 +1031,12 @@ export class ProbeShadow implements Probe {
   }
 }
 Object.freeze(ProbeShadow.prototype);
+Object.freeze(ProbeShadow);
 
 /** The bundle entry of a shadow domain for Probe: its one argument is the link of the shadowed export. */
 export function bootProbeShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
-    const shadow = new ProbeShadow(gate, gate.linkArgument(args[0]));
-    gate.kernel.exported(gate.linkFor(shadow, 'Probe', ProbeStub.linkOf, (gt, impl: Probe) => new ProbeDispatcher(gt, impl)));
+    const shadow = new ProbeShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'Probe', linkOfProbe, dispatcherOfProbe));
   });
 }

@@ -1,7 +1,7 @@
 // The kernel's test domain: every kind of crossing, and crashes on demand.
 import { ok } from '../../../../runtime/lib/index.ts';
 import type { Borrowed, RRef, RpcResult, Syscalls, RRefVec } from '../../../../runtime/lib/index.ts';
-import type { Echo } from '../../../../runtime/idl/test.ts';
+import type { CellPair, Echo, SysInfo } from '../../../../runtime/idl/test.ts';
 import type { Cell } from '../../../../runtime/idl/layouts.ts';
 
 export function create(sys: Syscalls, label: string, crashOnCall: number, crashEveryMs: number): Echo {
@@ -69,6 +69,18 @@ export function create(sys: Syscalls, label: string, crashOnCall: number, crashE
     },
     calls(): RpcResult<number> {
       return ok(served);
+    },
+    pair(first: RRef<Cell>, second: RRef<Cell>): RpcResult<CellPair> {
+      count();
+      return ok({ first: second, second: first, sum: first.get('value') + second.get('value') });
+    },
+    async sysInfo(): Promise<RpcResult<SysInfo>> {
+      count();
+      const start = sys.now();
+      await sys.yield();
+      await sys.sleep(1);
+      const heap = sys.heapStats();
+      return ok({ domainId: sys.domainId(), objects: heap.objects, bytes: heap.bytes, waitedMs: sys.now() - start });
     },
   };
 }
