@@ -1,7 +1,10 @@
 // Diagnostics of redleaf-check and their text form.
 import path from 'node:path';
 
-export type RuleId = 'exchangeable-types' | 'idl-shape';
+import type { DomainRuleId } from './rules/rule.ts';
+
+/** Rules of the IDL compiler, of the domain verifier, and `typescript` for code that does not type-check. */
+export type RuleId = 'idl-shape' | 'typescript' | DomainRuleId;
 
 export interface Diagnostic {
   readonly ruleId: RuleId;

@@ -6,6 +6,7 @@ import { ESLintUtils } from '@typescript-eslint/utils';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { createHost, defaultRuntimeDir } from '../checker/policy/host.ts';
 import type { TypeScript } from '../checker/policy/host.ts';
+import type { Program as TsProgram } from 'typescript';
 import { domainDirOf } from '../checker/rules/rule.ts';
 import type { DomainRule } from '../checker/rules/rule.ts';
 
@@ -38,6 +39,7 @@ export function fromPolicy(rule: DomainRule): PolicyRuleModule {
             ts: ts as unknown as TypeScript,
             sourceFile: sf,
             host,
+            program: host === undefined ? undefined : (program as unknown as TsProgram),
             runtimeDir: defaultRuntimeDir,
             domainDir: domainDirOf(filename),
             report(node, message) {

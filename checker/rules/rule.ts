@@ -20,6 +20,8 @@ export interface RuleContext {
   readonly sourceFile: ts.SourceFile;
   /** The policy host (type checker and trusted declarations); undefined when run without types. */
   readonly host: PolicyHost | undefined;
+  /** The program the file belongs to, when run with types. */
+  readonly program: ts.Program | undefined;
   /** Absolute path of the runtime/ folder (the trusted library and the IDL are under it). */
   readonly runtimeDir: string;
   /** The domain folder the file belongs to (the nearest folder with a domain.json), if any. */
