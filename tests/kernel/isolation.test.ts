@@ -7,7 +7,7 @@ import { stubOfEcho, stubOfProbe } from '../../runtime/idl/generated/test.ts';
 import type { Probe } from '../../runtime/idl/test.ts';
 import type { DomainInfo, Kernel } from '../../runtime/kernel/kernel.ts';
 import { createRealm } from '../../runtime/kernel/realm.ts';
-import { survey, whyForeign } from './domains/probe/main.ts';
+import { survey, whyForeign } from '../fixtures/contained/probe/main.ts';
 import { testBundle, testKernel } from './support.ts';
 
 /** Every attempt the probe makes through what it was legitimately handed. */
