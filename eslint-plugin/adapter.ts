@@ -3,7 +3,6 @@
 // configured, else on a tree parsed here; its reports are mapped back to ESLint locations.
 import ts from 'typescript';
 import { ESLintUtils } from '@typescript-eslint/utils';
-import type { TSESLint } from '@typescript-eslint/utils';
 import { createHost, defaultRuntimeDir } from '../checker/policy/host.ts';
 import type { TypeScript } from '../checker/policy/host.ts';
 import type { Program as TsProgram } from 'typescript';
@@ -12,10 +11,12 @@ import type { DomainRule } from '../checker/rules/rule.ts';
 
 export const docsUrl = (id: string): string => `https://github.com/redleaf-ts/redleaf-ts/blob/main/docs/rules/${id}.md`;
 
-export type PolicyRuleModule = TSESLint.RuleModule<'violation', []>;
+const createRule = ESLintUtils.RuleCreator(docsUrl);
+
+export type PolicyRuleModule = ReturnType<typeof createRule<[], 'violation'>>;
 
 export function fromPolicy(rule: DomainRule): PolicyRuleModule {
-  return ESLintUtils.RuleCreator(docsUrl)({
+  return createRule<[], 'violation'>({
     name: rule.id,
     meta: {
       type: 'problem',
