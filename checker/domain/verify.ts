@@ -53,7 +53,7 @@ export function domainFiles(dir: string): string[] {
 /** Every domain of the repository: folders with a domain.json, except test fixtures. */
 export function repositoryDomains(root: string = repoRoot): string[] {
   const found: string[] = [];
-  const skip = new Set(['node_modules', 'fixtures', '.git', 'build', 'results']);
+  const skip = new Set(['node_modules', 'fixtures', '.git', 'build', 'results', 'scratch']);
   const visit = (d: string): void => {
     if (existsSync(path.join(d, 'domain.json'))) { found.push(d); return; }
     for (const name of readdirSync(d).sort()) {

@@ -1,7 +1,9 @@
-// Every domain rule, in the order redleaf-check runs them. Rules that are not written yet are
-// simply absent from this list.
+// Every domain rule, in the order redleaf-check runs them.
 import type { DomainRule } from './rule.ts';
 import { exchangeableTypes } from './exchangeable-types.ts';
 import { createSignature } from './create-signature.ts';
+import { noUseAfterMove } from './no-use-after-move.ts';
+import { rpcResultMustBeUsed } from './rpc-result-must-be-used.ts';
+import { noCrossHeapPointer } from './no-cross-heap-pointer.ts';
 
-export const domainRules: readonly DomainRule[] = [exchangeableTypes, createSignature];
+export const domainRules: readonly DomainRule[] = [exchangeableTypes, noCrossHeapPointer, noUseAfterMove, rpcResultMustBeUsed, createSignature];
