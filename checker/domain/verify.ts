@@ -12,8 +12,8 @@ import type { TypeScript } from '../policy/host.ts';
 import { compareDiagnostics } from '../diagnostics.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { domainRules } from '../rules/index.ts';
-import { readManifest } from '../../runtime/kernel/bundle.ts';
-import type { DomainManifest } from '../../runtime/kernel/bundle.ts';
+import { readManifest } from '../../runtime/kernel/manifest.ts';
+import type { DomainManifest } from '../../runtime/kernel/manifest.ts';
 
 /** Bumped whenever a rule changes what it accepts: reports and signatures name it. */
 export const POLICY_VERSION = '1';

@@ -4,7 +4,7 @@
 // types do not describe, or hand the glue something it cannot export.
 import path from 'node:path';
 import type * as ts from 'typescript';
-import { readManifest } from '../../runtime/kernel/bundle.ts';
+import { readManifest } from '../../runtime/kernel/manifest.ts';
 import type { DomainRule, RuleContext } from './rule.ts';
 
 /** The @create trait named `name`: an interface declared in a file of runtime/idl the program holds. */

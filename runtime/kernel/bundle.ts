@@ -12,17 +12,11 @@ import { build } from 'esbuild';
 
 const generatedDir = fileURLToPath(new URL('../idl/generated/', import.meta.url));
 
-export interface DomainManifest {
-  readonly name: string;
-  readonly version: string;
-  /** Entry file, relative to the domain folder; it exports `create`. */
-  readonly entry: string;
-  /** The @create trait the entry follows. */
-  readonly create: string;
-  readonly exports: readonly string[];
-  readonly imports: readonly string[];
-  readonly capabilities: readonly string[];
-}
+import { ManifestError, readManifest } from './manifest.ts';
+import type { DomainManifest } from './manifest.ts';
+
+export type { DomainManifest };
+export { ManifestError, readManifest };
 
 export interface DomainBundle {
   readonly manifest: DomainManifest;
@@ -30,31 +24,6 @@ export interface DomainBundle {
   readonly code: string;
 }
 
-export class ManifestError extends Error {}
-
-/** Reads and checks a domain folder's domain.json. */
-export function readManifest(dir: string): DomainManifest {
-  const file = path.join(dir, 'domain.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ManifestError(`${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-  const m = raw as Record<string, unknown>;
-  const str = (k: string): string => {
-    if (typeof m[k] !== 'string' || m[k] === '') throw new ManifestError(`${file}: '${k}' must be a non-empty string`);
-    return m[k];
-  };
-  const list = (k: string): string[] => {
-    const v = m[k] ?? [];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new ManifestError(`${file}: '${k}' must be a list of strings`);
-    return v as string[];
-  };
-  const manifest = { name: str('name'), version: str('version'), entry: str('entry'), create: str('create'), exports: list('exports'), imports: list('imports'), capabilities: list('capabilities') };
-  if (!/^[a-z][a-z0-9-]*$/.test(manifest.name)) throw new ManifestError(`${file}: name '${manifest.name}' must be lower-case letters, digits and dashes`);
-  return Object.freeze(manifest);
-}
 
 /** The generated module that defines `symbol` (a boot function). */
 function glueModuleOf(symbol: string): string {
