@@ -5,5 +5,6 @@ import { createSignature } from './create-signature.ts';
 import { noUseAfterMove } from './no-use-after-move.ts';
 import { rpcResultMustBeUsed } from './rpc-result-must-be-used.ts';
 import { noCrossHeapPointer } from './no-cross-heap-pointer.ts';
+import { safeSubset } from './safe-subset.ts';
 
-export const domainRules: readonly DomainRule[] = [exchangeableTypes, noCrossHeapPointer, noUseAfterMove, rpcResultMustBeUsed, createSignature];
+export const domainRules: readonly DomainRule[] = [safeSubset, exchangeableTypes, noCrossHeapPointer, noUseAfterMove, rpcResultMustBeUsed, createSignature];

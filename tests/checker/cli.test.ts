@@ -68,7 +68,7 @@ describe('redleaf-check --idl', () => {
 
   it('exits 2 on usage errors and on a missing folder', () => {
     expect(runs['noMode']!.code).toBe(2);
-    expect(runs['noMode']!.stderr).toContain('usage: redleaf-check --idl');
+    expect(runs['noMode']!.stderr).toContain('redleaf-check --idl [--format text|json]');
     expect(runs['badFormat']!.code).toBe(2);
     expect(runs['badFormat']!.stderr).toContain('--format takes text or json');
     expect(runs['missingDir']!.code).toBe(2);

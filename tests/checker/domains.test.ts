@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repositoryDomains, verifyDomains, checkReport, POLICY_VERSION } from '../../checker/domain/verify.ts';
 import { repoRoot } from '../../checker/idl/load.ts';
+import { domainRules } from '../../checker/rules/index.ts';
 
 const hostileDir = path.join(repoRoot, 'tests/fixtures/hostile');
 const hostile = readdirSync(hostileDir).filter((d) => existsSync(path.join(hostileDir, d, 'expect.json'))).sort();
@@ -20,9 +21,12 @@ describe('domain verifier', () => {
   });
 
   it('rejects every hostile fixture with the rule it targets', () => {
+    expect(hostile.length).toBeGreaterThanOrEqual(40);
     const results = verifyDomains(hostile.map((d) => path.join(hostileDir, d)));
     for (const r of results) {
-      const expected = (JSON.parse(readFileSync(path.join(r.dir, 'expect.json'), 'utf8')) as { rules: string[] }).rules;
+      const { rules: expected, tried } = JSON.parse(readFileSync(path.join(r.dir, 'expect.json'), 'utf8')) as { rules: string[]; tried: string };
+      expect(tried.length, `${path.basename(r.dir)} says what it tries`).toBeGreaterThan(20);
+      for (const rule of expected) expect(domainRules.map((x) => x.id), path.basename(r.dir)).toContain(rule);
       const got = new Set(r.diagnostics.map((d) => d.ruleId));
       for (const rule of expected) expect([...got], `${path.basename(r.dir)} must be rejected by ${rule}`).toContain(rule);
     }
