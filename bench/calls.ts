@@ -6,7 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Kernel } from '../runtime/kernel/kernel.ts';
-import { bundleDomain, bundleShadow } from '../runtime/kernel/bundle.ts';
+import { bundleDomain } from '../runtime/kernel/bundle.ts';
+import { signBundle, signShadow } from '../signer/sign.ts';
+import { generateKey, trustedKeyOf } from '../signer/keys.ts';
 import { stubOfCaller } from '../runtime/idl/generated/bench.ts';
 import { median, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
@@ -31,11 +33,13 @@ export default async function main(args: string[]): Promise<void> {
   const quick = smoke || args.includes('--quick');
   const calls = smoke ? 2_000 : quick ? 200_000 : 1_000_000;
   const samples = quick ? 5 : 21;
-  const kernel = new Kernel({ heap: { size: 16 * 1024 * 1024, maxObjects: 64 * 1024 }, console: () => {} });
-  const calleeBundle = await bundleDomain(domainDir('callee'));
-  const callerBundle = await bundleDomain(domainDir('caller'));
+  // Signed in this process with a key of its own: the kernel loads nothing else.
+  const key = generateKey();
+  const kernel = new Kernel({ trusted: [trustedKeyOf(key, 'bench')], heap: { size: 16 * 1024 * 1024, maxObjects: 64 * 1024 }, console: () => {} });
+  const calleeBundle = signBundle(await bundleDomain(domainDir('callee')), key);
+  const callerBundle = signBundle(await bundleDomain(domainDir('caller')), key);
   const callee = kernel.load(calleeBundle);
-  const shadowed = kernel.loadShadowed(calleeBundle, await bundleShadow('Callee'));
+  const shadowed = kernel.loadShadowed(calleeBundle, await signShadow('Callee', key));
   const callers = {
     direct: kernel.connect(kernel.load(callerBundle, { args: [callee.exports[0]!] }).exports[0]!, stubOfCaller),
     shadow: kernel.connect(kernel.load(callerBundle, { args: [shadowed.shadow.exports[0]!] }).exports[0]!, stubOfCaller),

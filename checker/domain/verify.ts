@@ -15,9 +15,9 @@ import { domainRules } from '../rules/index.ts';
 import { readManifest } from '../../runtime/kernel/manifest.ts';
 import type { DomainManifest } from '../../runtime/kernel/manifest.ts';
 
-/** Bumped whenever a rule changes what it accepts: reports and signatures name it. */
-export const POLICY_VERSION = '1';
-export const TOOL_VERSION = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+import { POLICY_VERSION, TOOL_VERSION } from '../version.ts';
+
+export { POLICY_VERSION, TOOL_VERSION };
 
 export interface DomainResult {
   readonly dir: string;

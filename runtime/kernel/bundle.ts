@@ -81,7 +81,7 @@ export async function bundleDomain(dir: string): Promise<DomainBundle> {
 export async function bundleShadow(iface: string): Promise<DomainBundle> {
   const glue = glueModuleOf(`boot${iface}Shadow`);
   const manifest: DomainManifest = Object.freeze({
-    name: `${iface.toLowerCase()}-shadow`, version: '1.0.0', entry: glue, create: `${iface}Shadow`, exports: [iface], imports: [iface], capabilities: ['restart'],
+    name: `${iface.toLowerCase()}-shadow`, version: '1.0.0', entry: glue, create: iface, exports: [iface], imports: [iface], capabilities: ['restart'],
   });
   const contents = `export { boot${iface}Shadow as boot } from ${JSON.stringify(glue)};`;
   return { manifest, code: await bundle(contents, generatedDir, `${manifest.name}-entry.ts`) };

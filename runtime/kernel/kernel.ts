@@ -18,6 +18,11 @@ import type { Fault } from './faults.ts';
 import { Gate } from './gate.ts';
 import type { BootEnv, DomainControl, Frame, KernelPort, Link } from './gate.ts';
 import type { DomainBundle } from './bundle.ts';
+import { verifyArtifact } from '../../signer/artifact.ts';
+import type { Artifact, Statement, TrustPolicy } from '../../signer/artifact.ts';
+import type { TrustedKey } from '../../signer/keys.ts';
+import { interfaceDigests } from '../idl/generated/index.ts';
+import { POLICY_VERSION } from '../../checker/version.ts';
 import { Threads } from './threads.ts';
 
 export type DomainState = 'running' | 'crashed';
@@ -42,7 +47,17 @@ export interface LoadOptions {
   readonly restart?: () => Link;
 }
 
+/** Capabilities this kernel knows how to grant. */
+export const KERNEL_CAPABILITIES: ReadonlySet<string> = new Set(['restart']);
+
 export interface KernelOptions {
+  /**
+   * Whom to trust: only artifacts signed by one of these keys are loaded (I7). The kernel checks
+   * the IDL digests against its own generated glue and accepts the current checker policy.
+   */
+  readonly trusted: readonly TrustedKey[];
+  /** Narrows what is accepted (for tests of the refusals); defaults come from this kernel. */
+  readonly policy?: Partial<Omit<TrustPolicy, 'trusted'>>;
   /** The shared heap (or options for a new one). */
   readonly heap?: SharedHeap | HeapOptions;
   /** Where domains' console output goes; default: stdout, prefixed with the domain's name. */
@@ -72,6 +87,7 @@ interface DomainRecord {
   readonly id: number;
   readonly name: string;
   readonly bundle: DomainBundle;
+  readonly statement: Statement;
   readonly options: LoadOptions;
   state: DomainState;
   reason: string | undefined;
@@ -98,8 +114,16 @@ export class Kernel {
   readonly #crashListeners = new Set<(d: DomainInfo) => void>();
   #nextId = 1;
   #gate: Gate | undefined;
+  readonly #trust: TrustPolicy;
 
-  constructor(options: KernelOptions = {}) {
+  constructor(options: KernelOptions) {
+    this.#trust = Object.freeze({
+      trusted: [...options.trusted],
+      interfaceDigests: options.policy?.interfaceDigests ?? interfaceDigests,
+      acceptedPolicies: options.policy?.acceptedPolicies ?? [POLICY_VERSION],
+      acceptedTools: options.policy?.acceptedTools ?? ['redleaf-check'],
+      grantable: options.policy?.grantable ?? KERNEL_CAPABILITIES,
+    });
     this.heap = options.heap instanceof SharedHeap ? options.heap : new SharedHeap(options.heap ?? {});
     this.heap.openAccount(KERNEL);
     this.frame = Object.seal(Object.assign(Object.create(hostless) as object, {
@@ -116,8 +140,16 @@ export class Kernel {
 
   // ---- the domain table ---------------------------------------------------------------------
 
-  /** Loads a bundle into a new realm and runs its create function; throws DomainLoadError if it fails. */
-  load(bundle: DomainBundle, options: LoadOptions = {}): DomainInfo {
+  /**
+   * Verifies a signed artifact (I7: signature, bundle hash, IDL digests, checker policy,
+   * capabilities; ArtifactRefused names what failed, and nothing of the bundle has run), then
+   * loads its bundle into a new realm and runs its create function (DomainLoadError if that fails).
+   */
+  load(artifact: Artifact, options: LoadOptions = {}): DomainInfo {
+    const { statement, bundle } = verifyArtifact(artifact, this.#trust);
+    if (options.restart !== undefined && !statement.capabilities.includes('restart')) {
+      throw new DomainLoadError(`${statement.domain.name}: it did not declare the 'restart' capability a shadow needs`);
+    }
     for (const a of options.args ?? []) {
       const t = typeof a;
       if (!(t === 'number' || t === 'string' || t === 'boolean' || t === 'bigint' || a === undefined || (t === 'object' && this.#links.has(a as Link)))) {
@@ -129,7 +161,7 @@ export class Kernel {
     this.heap.openAccount(id);
     if (options.quota !== undefined) this.heap.setQuota(id, options.quota);
     const rec: DomainRecord = {
-      id, name, bundle, options, state: 'running', reason: undefined, alive: true, realm: undefined, control: undefined,
+      id, name, bundle, statement, options, state: 'running', reason: undefined, alive: true, realm: undefined, control: undefined,
       links: [], exports: [], timers: new Set(), crashMs: 0,
     };
     this.#domains.set(id, rec);
@@ -231,15 +263,15 @@ export class Kernel {
    * re-create it with the same arguments and replays the call. Returns the shadow's info and the
    * restart statistics (live: they grow as restarts happen).
    */
-  loadShadowed(bundle: DomainBundle, shadow: DomainBundle, options: LoadOptions = {}): { shadow: DomainInfo; target: () => DomainInfo; stats: ShadowStats } {
-    let target = this.load(bundle, options);
+  loadShadowed(artifact: Artifact, shadow: Artifact, options: LoadOptions = {}): { shadow: DomainInfo; target: () => DomainInfo; stats: ShadowStats } {
+    let target = this.load(artifact, options);
     const restartMs: number[] = [];
     const stats = { restarts: 0, restartMs };
     const restart = (): Link => {
       const current = this.#domains.get(target.id);
       if (current !== undefined && current.alive) return current.exports[0]!;
       const t0 = performance.now();
-      target = this.load(bundle, options);
+      target = this.load(artifact, options);
       restartMs.push(performance.now() - t0);
       stats.restarts++;
       return target.exports[0]!;
@@ -348,7 +380,8 @@ export class Kernel {
       heapObjects: () => this.heap.stats(self).objects,
       heapBytes: () => this.heap.stats(self).bytes,
       restart: (): Link => {
-        const r = rec?.options.restart;
+        // Granted only to a domain whose signed statement declares it.
+        const r = rec?.statement.capabilities.includes('restart') === true ? rec.options.restart : undefined;
         if (r === undefined || !alive()) throw new Error(`${name} is not a shadow`);
         return r();
       },

@@ -42,8 +42,9 @@ describe('domain lifecycle', () => {
     expect(totals.bytes).toBe(baseline.bytes);
     expect(kernel.heap.audit()).toEqual([]);
     expect(kernel.domains()).toEqual([]);
-    // A realm that stayed reachable costs hundreds of kilobytes: a thousand would be hundreds of MB.
-    expect(after - warm).toBeLessThan(32 * 1024 * 1024);
+    // A realm that stayed reachable costs hundreds of kilobytes: a thousand would be hundreds of
+    // MB. Under 64 KB a cycle is noise of the collector (a quiet run grows by a few MB).
+    expect(after - warm).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('refuses heap operations and moves to a domain once it crashed', async () => {
