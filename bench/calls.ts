@@ -5,9 +5,12 @@
 // hardware-isolated IPC), and a MessagePort round trip. Also domain create and crash+reclaim.
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Kernel } from '../runtime/kernel/kernel.ts';
+import { Kernel, KERNEL_CAPABILITIES } from '../runtime/kernel/kernel.ts';
 import { bundleDomain } from '../runtime/kernel/bundle.ts';
 import { signBundle, signShadow } from '../signer/sign.ts';
+import { parseArtifact, serializeArtifact, verifyArtifact } from '../signer/artifact.ts';
+import { interfaceDigests } from '../runtime/idl/generated/index.ts';
+import { POLICY_VERSION } from '../checker/version.ts';
 import { generateKey, trustedKeyOf } from '../signer/keys.ts';
 import { stubOfCaller } from '../runtime/idl/generated/bench.ts';
 import { median, round } from './lib/measure.ts';
@@ -35,6 +38,7 @@ export default async function main(args: string[]): Promise<void> {
   const samples = quick ? 5 : 21;
   // Signed in this process with a key of its own: the kernel loads nothing else.
   const key = generateKey();
+  const policy = { trusted: [trustedKeyOf(key, 'bench')], interfaceDigests, acceptedPolicies: [POLICY_VERSION], acceptedTools: ['redleaf-check'], grantable: KERNEL_CAPABILITIES };
   const kernel = new Kernel({ trusted: [trustedKeyOf(key, 'bench')], heap: { size: 16 * 1024 * 1024, maxObjects: 64 * 1024 }, console: () => {} });
   const calleeBundle = signBundle(await bundleDomain(domainDir('callee')), key);
   const callerBundle = signBundle(await bundleDomain(domainDir('caller')), key);
@@ -81,6 +85,15 @@ export default async function main(args: string[]): Promise<void> {
     crashes.push(t2 - t1);
   }
   result['domain_create_ms'] = round(median(creates), 3);
+  // Of which: verifying the signed artifact (signature, bundle hash, digests), in the same loop's terms.
+  const verifies: number[] = [];
+  const text = serializeArtifact(callerBundle);
+  for (let i = 0; i < (smoke ? 3 : quick ? 20 : 200); i++) {
+    const t0 = performance.now();
+    verifyArtifact(parseArtifact(text), policy);
+    verifies.push(performance.now() - t0);
+  }
+  result['verify_ms'] = round(median(verifies), 3);
   result['crash_reclaim_ms'] = round(median(crashes), 3);
   kernel.shutdown();
 
@@ -96,6 +109,7 @@ export default async function main(args: string[]): Promise<void> {
     shadow_ns: { target: 25, met: result['shadow_ns']! <= 25 },
     worker_over_proxy: { target: 20, met: ratios.worker_over_proxy >= 20 },
     domain_create_ms: { target: 5, met: result['domain_create_ms']! <= 5 },
+    verify_ms: { target: 5, met: result['verify_ms']! <= 5 },
     crash_reclaim_ms: { target: 1, met: result['crash_reclaim_ms']! <= 1 },
   };
   const file = await writeResult('calls', {

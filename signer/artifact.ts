@@ -89,10 +89,16 @@ export function makeArtifact(
 }
 
 export function serializeArtifact(a: Artifact): string {
-  return `${JSON.stringify(a)}\n`;
+  return JSON.stringify({ format: a.format, envelope: { payloadType: a.envelope.payloadType, payload: a.envelope.payload, signatures: a.envelope.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })) }, bundle: a.bundle });
 }
 
-/** Parses an artifact file's text; anything but the exact shape is `malformed`. */
+/** Base64 in its one canonical spelling (Node's decoder skips stray characters and unused bits). */
+const canonicalBase64 = (text: string): boolean => Buffer.from(text, 'base64').toString('base64') === text;
+
+/**
+ * Parses an artifact file's text. Anything but the exact canonical form is `malformed`, so no
+ * byte of an artifact can change without it being refused.
+ */
 export function parseArtifact(text: string): Artifact {
   let raw: unknown;
   try {
@@ -113,6 +119,10 @@ export function parseArtifact(text: string): Artifact {
       throw new ArtifactRefused('malformed', 'a signature of the envelope is not { keyid, sig }');
     }
   }
+  if (!canonicalBase64(env.payload) || env.signatures.some((s) => !canonicalBase64((s as { sig: string }).sig))) {
+    throw new ArtifactRefused('malformed', 'the envelope holds base64 that is not in canonical form');
+  }
+  if (serializeArtifact(a as Artifact) !== text) throw new ArtifactRefused('malformed', 'the artifact is not in canonical form (it was edited)');
   return a as Artifact;
 }
 

@@ -18,7 +18,7 @@ import type { Fault } from './faults.ts';
 import { Gate } from './gate.ts';
 import type { BootEnv, DomainControl, Frame, KernelPort, Link } from './gate.ts';
 import type { DomainBundle } from './bundle.ts';
-import { verifyArtifact } from '../../signer/artifact.ts';
+import { parseArtifact, verifyArtifact } from '../../signer/artifact.ts';
 import type { Artifact, Statement, TrustPolicy } from '../../signer/artifact.ts';
 import type { TrustedKey } from '../../signer/keys.ts';
 import { interfaceDigests } from '../idl/generated/index.ts';
@@ -144,9 +144,10 @@ export class Kernel {
    * Verifies a signed artifact (I7: signature, bundle hash, IDL digests, checker policy,
    * capabilities; ArtifactRefused names what failed, and nothing of the bundle has run), then
    * loads its bundle into a new realm and runs its create function (DomainLoadError if that fails).
+   * A string is an artifact file's text, parsed strictly first.
    */
-  load(artifact: Artifact, options: LoadOptions = {}): DomainInfo {
-    const { statement, bundle } = verifyArtifact(artifact, this.#trust);
+  load(artifact: Artifact | string, options: LoadOptions = {}): DomainInfo {
+    const { statement, bundle } = verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#trust);
     if (options.restart !== undefined && !statement.capabilities.includes('restart')) {
       throw new DomainLoadError(`${statement.domain.name}: it did not declare the 'restart' capability a shadow needs`);
     }

@@ -16,7 +16,7 @@ describe('calls benchmark (smoke)', () => {
     await main(['--smoke']);
     const result = JSON.parse(readFileSync(path.join(dir, 'calls.json'), 'utf8')) as Record<string, unknown>;
     for (const field of ['plain_ns', 'proxy_ns', 'proxy_rref_ns', 'proxy_borrow_ns', 'shadow_ns', 'shadow_rref_ns', 'vm_raw_ns',
-      'worker_sync_rtt_ns', 'messageport_rtt_ns', 'domain_create_ms', 'crash_reclaim_ms']) {
+      'worker_sync_rtt_ns', 'messageport_rtt_ns', 'domain_create_ms', 'verify_ms', 'crash_reclaim_ms']) {
       expect(typeof result[field], field).toBe('number');
       expect(result[field] as number, field).toBeGreaterThan(0);
     }
