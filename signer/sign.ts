@@ -9,6 +9,7 @@ import { POLICY_VERSION, TOOL_VERSION } from '../checker/version.ts';
 import { makeArtifact, sha256 } from './artifact.ts';
 import type { Artifact, Statement } from './artifact.ts';
 import type { SigningKey } from './keys.ts';
+import { checkInputs } from '../checker/domain/files.ts';
 
 export class SignRefused extends Error {}
 
@@ -35,11 +36,21 @@ interface CheckReportLike {
   readonly inputs: Readonly<Record<string, string>>;
 }
 
-/** A check report that still describes the files: every input's hash matches. */
-export function freshReport(file: string, repoRoot: string): CheckReportLike | undefined {
+/**
+ * A check report that still describes the domain in `dir`: it names exactly the files a check
+ * covers now (a file added since would otherwise be signed unchecked), and every input's hash
+ * matches.
+ */
+export function freshReport(file: string, repoRoot: string, dir: string): CheckReportLike | undefined {
   if (!existsSync(file)) return undefined;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as CheckReportLike;
-  if (report.policy !== POLICY_VERSION) return undefined;
+  let report: CheckReportLike;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8')) as CheckReportLike;
+  } catch {
+    return undefined; // unreadable (being written): check again
+  }
+  if (report.policy !== POLICY_VERSION || typeof report.inputs !== 'object' || report.inputs === null) return undefined;
+  if (JSON.stringify(Object.keys(report.inputs).sort()) !== JSON.stringify(checkInputs(dir, repoRoot))) return undefined;
   for (const [rel, hash] of Object.entries(report.inputs)) {
     const abs = path.join(repoRoot, rel);
     if (!existsSync(abs) || sha256(readFileSync(abs)) !== hash) return undefined;
@@ -52,7 +63,7 @@ export function freshReport(file: string, repoRoot: string): CheckReportLike | u
  * (SignRefused, with the violations) when the check fails.
  */
 export async function signDomain(dir: string, key: SigningKey, options: { reportFile?: string; repoRoot: string }): Promise<{ artifact: Artifact; checked: 'report' | 'now' }> {
-  let report = options.reportFile === undefined ? undefined : freshReport(options.reportFile, options.repoRoot);
+  let report = options.reportFile === undefined ? undefined : freshReport(options.reportFile, options.repoRoot, dir);
   let checked: 'report' | 'now' = 'report';
   if (report === undefined) {
     const { verifyDomains, checkReport, reportPath, writeReport } = await import('../checker/domain/verify.ts');

@@ -13,6 +13,7 @@ import { compareDiagnostics } from '../diagnostics.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { domainRules } from '../rules/index.ts';
 import { readManifest } from '../../runtime/kernel/manifest.ts';
+import { domainFiles } from './files.ts';
 import type { DomainManifest } from '../../runtime/kernel/manifest.ts';
 
 import { POLICY_VERSION, TOOL_VERSION } from '../version.ts';
@@ -36,19 +37,7 @@ export interface CheckReport {
   readonly checkedAt: string;
 }
 
-/** The .ts files of a domain folder (recursively), sorted. */
-export function domainFiles(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) { if (name !== 'node_modules' && !name.startsWith('.')) visit(p); }
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.test.ts')) out.push(p);
-    }
-  };
-  visit(dir);
-  return out;
-}
+export { domainFiles };
 
 /** Every domain of the repository: folders with a domain.json, except test fixtures. */
 export function repositoryDomains(root: string = repoRoot): string[] {
