@@ -1,6 +1,6 @@
 // Interfaces of the kernel's own test domains.
 import type { Borrowed, RRef, RRefVec, RpcResult } from '../lib/index.ts';
-import type { Cell } from './layouts.ts';
+import type { Block, Cell } from './layouts.ts';
 
 /** What a domain learns from its syscall capability (Echo.sysInfo). */
 export type SysInfo = {
@@ -79,4 +79,25 @@ export interface Probe {
  */
 export interface CreateProbe {
   create(target: Echo): Probe;
+}
+
+/**
+ * A domain that uses a device it was granted (the kernel's device tests).
+ * @idl
+ */
+export interface RegisterProbe {
+  read(offset: number): RpcResult<number>;
+  write(offset: number, value: number): RpcResult<undefined>;
+  /** Keeps `buffer` and lets the device DMA into it; returns its device address. */
+  grant(buffer: RRef<Block>): RpcResult<number>;
+  /** Tries to let the device DMA into a lent buffer (the kernel refuses: the domain does not own it). */
+  grantLent(buffer: Borrowed<RRef<Block>>): RpcResult<number>;
+}
+
+/**
+ * How a RegisterProbe is created: the name of the device it uses.
+ * @create
+ */
+export interface CreateRegisterProbe {
+  create(device: string): RegisterProbe;
 }

@@ -21,7 +21,7 @@ import {
 import type { Handle, HandleKind } from '../lib/handles.ts';
 import { RpcError, rpcError } from '../lib/rpc.ts';
 import type { RpcErr, RpcErrorKind, RpcOk, RpcResult } from '../lib/rpc.ts';
-import type { Syscalls, HeapStats } from '../lib/syscalls.ts';
+import type { Syscalls, HeapStats, Device, DmaTarget } from '../lib/syscalls.ts';
 
 export { rrefKind, vecKind, arrayKind, dequeKind, vecKindOfTypeId, handleTypeId };
 export type { HandleKind, RpcResult, RpcOk };
@@ -89,6 +89,12 @@ export interface KernelPort {
   heapBytes(): number;
   /** Shadows only: re-creates the shadowed domain if it died; returns the link of its export. */
   restart(): Link;
+  /** BAR0 size of a granted device (throws when the capability was not granted). */
+  deviceSize(device: string): number;
+  mmioRead32(device: string, offset: number): number;
+  mmioWrite32(device: string, offset: number, value: number): void;
+  /** Lets the device DMA into (slot, gen), which the domain must own; returns its device address. */
+  dmaGrant(device: string, slot: number, gen: number): number;
 }
 
 /** What the kernel passes to a bundle's `boot`. */
@@ -461,6 +467,22 @@ export function syscalls(gate: Gate): Syscalls {
     },
     domainId(): number { return gate.self; },
     heapStats(): HeapStats { return freeze({ objects: call(() => k.heapObjects()), bytes: call(() => k.heapBytes()) }); },
+    device(name: string): Device {
+      const dev = String(name);
+      const size = call(() => k.deviceSize(dev));
+      return freeze({
+        name: dev,
+        size,
+        read32(offset: number): number { const o = Number(offset); return call(() => k.mmioRead32(dev, o)); },
+        write32(offset: number, value: number): void { const o = Number(offset), v = Number(value); call(() => k.mmioWrite32(dev, o, v)); },
+        dmaAddress(object: DmaTarget): number {
+          const h = object as unknown as Handle;
+          const slot = handleSlot(h); // throws for anything but a live handle of this realm
+          const gen = gate.views.gen[slot]!;
+          return call(() => k.dmaGrant(dev, slot, gen));
+        },
+      });
+    },
   });
 }
 

@@ -47,8 +47,15 @@ export interface LoadOptions {
   readonly restart?: () => Link;
 }
 
-/** Capabilities this kernel knows how to grant. */
+/** Capabilities this kernel knows how to grant, besides those of attached devices. */
 export const KERNEL_CAPABILITIES: ReadonlySet<string> = new Set(['restart']);
+
+/** A device the kernel can hand to a driver domain: its BAR0, and the IOMMU-style filter of its DMA. */
+export interface AttachedDevice {
+  readonly bar0: { readonly size: number; read32(offset: number): number; write32(offset: number, value: number): void };
+  /** Pages the device may DMA into; undefined for a device without DMA. */
+  readonly dma?: { allow(addr: number, len: number): void; revoke(addr: number, len: number): void };
+}
 
 export interface KernelOptions {
   /**
@@ -98,6 +105,8 @@ interface DomainRecord {
   readonly links: Link[];
   readonly exports: Link[];
   readonly timers: Set<NodeJS.Timeout | NodeJS.Immediate>;
+  /** DMA windows granted to devices for this domain's objects ("device@addr" -> length), revoked when it dies. */
+  readonly dmaGrants: Map<string, number>;
   /** Milliseconds the last crash took to handle (links cut, calls failed, heap reclaimed). */
   crashMs: number;
 }
@@ -115,6 +124,7 @@ export class Kernel {
   #nextId = 1;
   #gate: Gate | undefined;
   readonly #trust: TrustPolicy;
+  readonly #devices = new Map<string, AttachedDevice>();
 
   constructor(options: KernelOptions) {
     this.#trust = Object.freeze({
@@ -147,7 +157,7 @@ export class Kernel {
    * A string is an artifact file's text, parsed strictly first.
    */
   load(artifact: Artifact | string, options: LoadOptions = {}): DomainInfo {
-    const { statement, bundle } = verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#trust);
+    const { statement, bundle } = verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#policyNow());
     if (options.restart !== undefined && !statement.capabilities.includes('restart')) {
       throw new DomainLoadError(`${statement.domain.name}: it did not declare the 'restart' capability a shadow needs`);
     }
@@ -163,7 +173,7 @@ export class Kernel {
     if (options.quota !== undefined) this.heap.setQuota(id, options.quota);
     const rec: DomainRecord = {
       id, name, bundle, statement, options, state: 'running', reason: undefined, alive: true, realm: undefined, control: undefined,
-      links: [], exports: [], timers: new Set(), crashMs: 0,
+      links: [], exports: [], timers: new Set(), dmaGrants: new Map(), crashMs: 0,
     };
     this.#domains.set(id, rec);
     try {
@@ -228,6 +238,12 @@ export class Kernel {
     for (const t of rec.timers) { clearTimeout(t as NodeJS.Timeout); clearImmediate(t as NodeJS.Immediate); }
     rec.timers.clear();
     this.threads.endAll(id);
+    // The device stops DMA into memory the driver no longer owns, before that memory is freed.
+    for (const [key, len] of rec.dmaGrants) {
+      const at = key.lastIndexOf('@');
+      this.#devices.get(key.slice(0, at))?.dma?.revoke(Number(key.slice(at + 1)), len);
+    }
+    rec.dmaGrants.clear();
     const control = rec.control;
     if (control !== undefined) {
       try { control.markDead(); } catch { /* its glue is broken: the links are cut anyway */ }
@@ -254,6 +270,37 @@ export class Kernel {
   shutdown(): void {
     for (const r of this.#domains.values()) if (r.alive) this.crash(r.id, 'kernel shut down');
     this.#faults?.uninstall();
+  }
+
+  // ---- devices ------------------------------------------------------------------------------
+
+  /**
+   * Makes a device grantable: a domain whose signed statement declares `mmio:<name>` gets its
+   * BAR0, and with `dma:<name>` may let it DMA into objects it owns. PCI configuration (memory
+   * space, bus mastering) stays with the code that attaches the device: drivers get no config space.
+   */
+  attachDevice(name: string, device: AttachedDevice): void {
+    if (!/^[a-z][a-z0-9]*$/.test(name)) throw new RangeError(`device name '${name}' must be lower-case letters and digits`);
+    if (this.#devices.has(name)) throw new RangeError(`a device is already attached as ${name}`);
+    this.#devices.set(name, device);
+  }
+
+  #policyNow(): TrustPolicy {
+    if (this.#devices.size === 0) return this.#trust;
+    const grantable = new Set(this.#trust.grantable);
+    for (const [name, d] of this.#devices) {
+      grantable.add(`mmio:${name}`);
+      if (d.dma !== undefined) grantable.add(`dma:${name}`);
+    }
+    return { ...this.#trust, grantable };
+  }
+
+  #device(rec: DomainRecord | undefined, name: string, what: 'mmio' | 'dma'): AttachedDevice {
+    const device = this.#devices.get(name);
+    if (rec === undefined || device === undefined || !rec.statement.capabilities.includes(`${what}:${name}`)) {
+      throw new Error(`${rec?.name ?? 'the kernel'} was not granted ${what}:${name}`);
+    }
+    return device;
   }
 
   // ---- shadows ------------------------------------------------------------------------------
@@ -380,6 +427,25 @@ export class Kernel {
       },
       heapObjects: () => this.heap.stats(self).objects,
       heapBytes: () => this.heap.stats(self).bytes,
+      deviceSize: (device: string) => this.#device(rec, String(device), 'mmio').bar0.size,
+      mmioRead32: (device: string, offset: number) => {
+        if (!alive()) throw new Error(`${name} has crashed`);
+        return this.#device(rec, String(device), 'mmio').bar0.read32(Number(offset));
+      },
+      mmioWrite32: (device: string, offset: number, value: number) => {
+        if (!alive()) throw new Error(`${name} has crashed`);
+        this.#device(rec, String(device), 'mmio').bar0.write32(Number(offset), Number(value) >>> 0);
+      },
+      dmaGrant: (device: string, slot: number, gen: number): number => {
+        if (!alive()) throw new Error(`${name} has crashed`);
+        const dev = String(device);
+        const dma = this.#device(rec, dev, 'dma').dma!;
+        if (!this.heap.isLiveRoot(self, slot, gen)) throw new Error(`${name} can only hand a device objects it owns`);
+        const addr = this.heap.registry.offset[slot]!, len = this.heap.registry.size[slot]!;
+        dma.allow(addr, len);
+        rec!.dmaGrants.set(`${dev}@${addr}`, len);
+        return addr;
+      },
       restart: (): Link => {
         // Granted only to a domain whose signed statement declares it.
         const r = rec?.statement.capabilities.includes('restart') === true ? rec.options.restart : undefined;

@@ -13,7 +13,7 @@ import type { Handle } from './handles.ts';
 export type { Init, Handle, DataHandle } from './handles.ts';
 export { RpcError, ok } from './rpc.ts';
 export type { RpcResult, RpcOk, RpcErr, RpcErrorKind } from './rpc.ts';
-export type { Syscalls, HeapStats } from './syscalls.ts';
+export type { Syscalls, HeapStats, Device, DmaTarget } from './syscalls.ts';
 
 /**
  * Marks an IDL parameter that is lent for the call instead of moved: the callee gets a

@@ -8,6 +8,28 @@ export interface HeapStats {
   readonly bytes: number;
 }
 
+/**
+ * A device the domain was granted (capabilities `mmio:<name>` and `dma:<name>` of its
+ * domain.json): its BAR0 registers, and device addresses of the domain's own shared-heap objects.
+ */
+export interface Device {
+  readonly name: string;
+  /** BAR0 size in bytes. */
+  readonly size: number;
+  read32(offset: number): number;
+  write32(offset: number, value: number): void;
+  /**
+   * The device address of an object this domain owns, which the device may then read and write
+   * by DMA (needs `dma:<name>`). The grant ends when the domain dies.
+   */
+  dmaAddress(object: DmaTarget): number;
+}
+
+/** What can be handed to a device: any shared-heap handle the domain owns. */
+export interface DmaTarget {
+  readonly byteLength: number;
+}
+
 export interface Syscalls {
   /** Writes a line of text to the domain's console. */
   print(text: string): void;
@@ -26,4 +48,6 @@ export interface Syscalls {
   domainId(): number;
   /** What this domain holds in the shared heap. */
   heapStats(): HeapStats;
+  /** A device whose `mmio:<name>` capability the domain declared and the kernel granted. */
+  device(name: string): Device;
 }

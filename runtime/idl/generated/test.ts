@@ -2,13 +2,15 @@
 
 import * as g from '../../kernel/gate.ts';
 import type { Borrowed, RRef, RRefVec, RpcResult, Syscalls } from '../../lib/index.ts';
-import { Cell } from '../layouts.ts';
-import type { CellPair, Echo, Probe, SysInfo } from '../test.ts';
+import { Block, Cell } from '../layouts.ts';
+import type { CellPair, Echo, Probe, RegisterProbe, SysInfo } from '../test.ts';
 
 // Layouts as this module was generated for: a changed layout makes the glue refuse to load.
+if (Block.canonical !== "[u8;4096]") throw new Error('generated glue is stale: layout Block changed; run redleaf-check --idl --generate');
 if (Cell.canonical !== "{value:u32}") throw new Error('generated glue is stale: layout Cell changed; run redleaf-check --idl --generate');
 const K_Cell = g.rrefKind(Cell);
 const K_vec_number: readonly number[] = [636979512, 426431903, 555919923, 753504150, 116540078, 315404233, 225633726, 141841424];
+const K_Block = g.rrefKind(Block);
 
 /** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
 const glueKey: object = Object.freeze({});
@@ -40,6 +42,19 @@ export function bootCreateProbe(entry: CreateProbeEntry): (env: g.BootEnv) => g.
     const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfEcho);
     const made = entry(sys, a0);
     gate.kernel.exported(gate.linkFor(made, 'Probe', linkOfProbe, dispatcherOfProbe));
+  });
+}
+/** The signature of a domain's create function for CreateRegisterProbe: the syscall capability, then CreateRegisterProbe.create's parameters. */
+export type CreateRegisterProbeEntry = (sys: Syscalls, device: string) => RegisterProbe;
+
+/** The bundle entry of a domain created through CreateRegisterProbe. */
+export function bootCreateRegisterProbe(entry: CreateRegisterProbeEntry): (env: g.BootEnv) => g.DomainControl {
+  return (env) => g.boot(env, (gate, sys, args) => {
+    if (args.length !== 1) throw new TypeError('CreateRegisterProbe.create takes 1 argument');
+    const a0 = args[0];
+    if (typeof a0 !== 'string') throw new TypeError('CreateRegisterProbe.create: device must be a string');
+    const made = entry(sys, a0);
+    gate.kernel.exported(gate.linkFor(made, 'RegisterProbe', linkOfRegisterProbe, dispatcherOfRegisterProbe));
   });
 }
 /** What Echo's stubs call: its dispatcher in the callee's realm. */
@@ -1038,5 +1053,299 @@ export function bootProbeShadow(env: g.BootEnv): g.DomainControl {
   return g.boot(env, (gate, _sys, args) => {
     const shadow = new ProbeShadow(glueKey, gate, gate.linkArgument(args[0]));
     gate.kernel.exported(gate.linkFor(shadow, 'Probe', linkOfProbe, dispatcherOfProbe));
+  });
+}
+/** What RegisterProbe's stubs call: its dispatcher in the callee's realm. */
+interface RegisterProbeCallee {
+  read(a0_0: number): void;
+  write(a0_0: number, a1_0: number): void;
+  grant(a0_0: number): void;
+  grantLent(a0_0: number): void;
+}
+
+/** RegisterProbe as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfRegisterProbeStub: (o: unknown) => g.Link | undefined = () => undefined;
+
+export class RegisterProbeStub implements RegisterProbe {
+  readonly #gate: g.Gate;
+  readonly #link: g.Link;
+
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('RegisterProbe stubs are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#link = link;
+  }
+
+  static {
+    linkOfRegisterProbeStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as RegisterProbeStub).#link : undefined);
+  }
+
+  read(offset: number): RpcResult<number> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as RegisterProbeCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    if (typeof offset !== 'number') return gate.refused(link, 'read', 'offset', 'it must be a number');
+    gate.frame.c = gate.self;
+    try { callee.read(offset); } catch { return gate.lost(link); }
+    return this.#decode_read(link);
+  }
+
+  write(offset: number, value: number): RpcResult<undefined> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as RegisterProbeCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    if (typeof offset !== 'number') return gate.refused(link, 'write', 'offset', 'it must be a number');
+    if (typeof value !== 'number') return gate.refused(link, 'write', 'value', 'it must be a number');
+    gate.frame.c = gate.self;
+    try { callee.write(offset, value); } catch { return gate.lost(link); }
+    return this.#decode_write(link);
+  }
+
+  grant(buffer: RRef<Block>): RpcResult<number> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as RegisterProbeCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    let a0_0: number;
+    try {
+      gate.checkSend(buffer, K_Block.typeId);
+      a0_0 = gate.send(buffer, link.callee);
+    } catch (e) { return gate.refused(link, 'grant', 'buffer', e); }
+    gate.frame.c = gate.self;
+    try { callee.grant(a0_0); } catch { return gate.lost(link); }
+    return this.#decode_grant(link);
+  }
+
+  grantLent(buffer: Borrowed<RRef<Block>>): RpcResult<number> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as RegisterProbeCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    let a0_0: number;
+    try {
+      a0_0 = gate.lendOut(buffer, K_Block.typeId);
+    } catch (e) { return gate.refused(link, 'grantLent', 'buffer', e); }
+    const a0_0_gen = gate.views.gen[a0_0]!;
+    gate.frame.c = gate.self;
+    try { callee.grantLent(a0_0); } catch { gate.unlend(a0_0, a0_0_gen); return gate.lost(link); }
+    gate.unlend(a0_0, a0_0_gen);
+    return this.#decode_grantLent(link);
+  }
+
+  #decode_read(link: g.Link): RpcResult<number> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'read');
+    return { ok: true, value: v0 };
+  }
+
+  #decode_write(link: g.Link): RpcResult<undefined> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (v0 !== undefined) return gate.malformed(link, 'write');
+    return g.OK_UNDEFINED;
+  }
+
+  #decode_grant(link: g.Link): RpcResult<number> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'grant');
+    return { ok: true, value: v0 };
+  }
+
+  #decode_grantLent(link: g.Link): RpcResult<number> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'grantLent');
+    return { ok: true, value: v0 };
+  }
+}
+Object.freeze(RegisterProbeStub.prototype);
+Object.freeze(RegisterProbeStub);
+
+/** A RegisterProbe stub of this realm for `link`. */
+export function stubOfRegisterProbe(gate: g.Gate, link: g.Link): RegisterProbe {
+  return new RegisterProbeStub(glueKey, gate, link);
+}
+
+/** The link behind a RegisterProbe stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfRegisterProbe(o: unknown): g.Link | undefined {
+  return linkOfRegisterProbeStub(o);
+}
+
+/** RegisterProbe as its implementation's domain receives calls: checks, hands over, contains crashes. */
+export class RegisterProbeDispatcher implements RegisterProbeCallee {
+  readonly #gate: g.Gate;
+  readonly #impl: RegisterProbe;
+
+  constructor(key: object, gate: g.Gate, impl: RegisterProbe) {
+    if (key !== glueKey) throw new TypeError('RegisterProbe dispatchers are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#impl = impl;
+  }
+
+  read(a0_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.read(a0_0);
+      if (gate.result(r)) this.#encode_read(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  write(a0_0: number, a1_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.write(a0_0, a1_0);
+      if (gate.result(r)) this.#encode_write(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  grant(a0_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.grant(gate.attach<RRef<Block>>(K_Block, a0_0));
+      if (gate.result(r)) this.#encode_grant(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  grantLent(a0_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    let b0_0: RRef<Block> | undefined;
+    try {
+      b0_0 = gate.lendIn<RRef<Block>>(K_Block, a0_0);
+      let r: unknown;
+      try { r = this.#impl.grantLent(b0_0); } finally { gate.endLend(b0_0); }
+      if (gate.result(r)) this.#encode_grantLent(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  #encode_read(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (typeof x0 !== 'number') throw new TypeError('read must return a number');
+    f.v0 = x0;
+  }
+
+  #encode_write(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (x0 !== undefined) throw new TypeError('write must return a undefined');
+    f.v0 = x0;
+  }
+
+  #encode_grant(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (typeof x0 !== 'number') throw new TypeError('grant must return a number');
+    f.v0 = x0;
+  }
+
+  #encode_grantLent(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (typeof x0 !== 'number') throw new TypeError('grantLent must return a number');
+    f.v0 = x0;
+  }
+}
+Object.freeze(RegisterProbeDispatcher.prototype);
+Object.freeze(RegisterProbeDispatcher);
+
+export function dispatcherOfRegisterProbe(gate: g.Gate, impl: RegisterProbe): object {
+  return new RegisterProbeDispatcher(glueKey, gate, impl);
+}
+
+/** Shadow of RegisterProbe: restarts the domain behind it and replays calls its crash cut off. */
+export class RegisterProbeShadow implements RegisterProbe {
+  readonly #gate: g.Gate;
+  #link: g.Link;
+  #target: RegisterProbe;
+
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('RegisterProbe shadows are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#link = link;
+    this.#target = gate.stubFor(link, stubOfRegisterProbe);
+  }
+
+  /** Has the kernel re-create the shadowed domain; false when it cannot. */
+  #recover(): boolean {
+    const link = this.#gate.restartTarget();
+    if (link === undefined) return false;
+    this.#link = link;
+    this.#target = this.#gate.stubFor(link, stubOfRegisterProbe);
+    return true;
+  }
+
+  read(offset: number): RpcResult<number> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.read(offset);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+
+  write(offset: number, value: number): RpcResult<undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.write(offset, value);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+
+  grant(buffer: RRef<Block>): RpcResult<number> {
+    let buffer_now = buffer;
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const buffer_kept = replay ? this.#gate.snapshot(buffer_now) : undefined;
+      const r = this.#target.grant(buffer_now);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || buffer_kept === undefined || !this.#recover()) {
+        this.#gate.discard(buffer_kept);
+        return r;
+      }
+      buffer_now = buffer_kept;
+    }
+  }
+
+  grantLent(buffer: Borrowed<RRef<Block>>): RpcResult<number> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.grantLent(buffer);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+}
+Object.freeze(RegisterProbeShadow.prototype);
+Object.freeze(RegisterProbeShadow);
+
+/** The bundle entry of a shadow domain for RegisterProbe: its one argument is the link of the shadowed export. */
+export function bootRegisterProbeShadow(env: g.BootEnv): g.DomainControl {
+  return g.boot(env, (gate, _sys, args) => {
+    const shadow = new RegisterProbeShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'RegisterProbe', linkOfRegisterProbe, dispatcherOfRegisterProbe));
   });
 }
