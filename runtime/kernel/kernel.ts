@@ -45,13 +45,17 @@ export interface LoadOptions {
   readonly quota?: number;
   /** Only for shadow domains: re-creates the shadowed domain when it died. */
   readonly restart?: () => Link;
+  /** Attached devices (by name) this instance drives; each of a kind its statement declares. */
+  readonly devices?: readonly string[];
 }
 
 /** Capabilities this kernel knows how to grant, besides those of attached devices. */
 export const KERNEL_CAPABILITIES: ReadonlySet<string> = new Set(['restart']);
 
-/** A device the kernel can hand to a driver domain: its BAR0, and the IOMMU-style filter of its DMA. */
+/** A device the kernel can hand to a driver domain: its kind, its BAR0, and the IOMMU-style filter of its DMA. */
 export interface AttachedDevice {
+  /** What drives it (`ixgbe`, `nvme`): a driver declares `mmio:<kind>` and `dma:<kind>`. */
+  readonly kind: string;
   readonly bar0: { readonly size: number; read32(offset: number): number; write32(offset: number, value: number): void };
   /** Pages the device may DMA into; undefined for a device without DMA. */
   readonly dma?: { allow(addr: number, len: number): void; revoke(addr: number, len: number): void };
@@ -160,6 +164,11 @@ export class Kernel {
     const { statement, bundle } = verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#policyNow());
     if (options.restart !== undefined && !statement.capabilities.includes('restart')) {
       throw new DomainLoadError(`${statement.domain.name}: it did not declare the 'restart' capability a shadow needs`);
+    }
+    for (const name of options.devices ?? []) {
+      const d = this.#devices.get(name);
+      if (d === undefined) throw new DomainLoadError(`${statement.domain.name}: no device is attached as ${name}`);
+      if (!statement.capabilities.includes(`mmio:${d.kind}`)) throw new DomainLoadError(`${statement.domain.name}: it did not declare mmio:${d.kind}, so it cannot be given ${name}`);
     }
     for (const a of options.args ?? []) {
       const t = typeof a;
@@ -275,9 +284,10 @@ export class Kernel {
   // ---- devices ------------------------------------------------------------------------------
 
   /**
-   * Makes a device grantable: a domain whose signed statement declares `mmio:<name>` gets its
-   * BAR0, and with `dma:<name>` may let it DMA into objects it owns. PCI configuration (memory
-   * space, bus mastering) stays with the code that attaches the device: drivers get no config space.
+   * Makes a device available to drivers: a domain whose signed statement declares
+   * `mmio:<kind>` can be given it at load (`devices`) and reach its BAR0; with `dma:<kind>` it
+   * may let it DMA into objects it owns. PCI configuration (memory space, bus mastering) stays
+   * with the code that attaches the device: drivers get no configuration space.
    */
   attachDevice(name: string, device: AttachedDevice): void {
     if (!/^[a-z][a-z0-9]*$/.test(name)) throw new RangeError(`device name '${name}' must be lower-case letters and digits`);
@@ -288,17 +298,18 @@ export class Kernel {
   #policyNow(): TrustPolicy {
     if (this.#devices.size === 0) return this.#trust;
     const grantable = new Set(this.#trust.grantable);
-    for (const [name, d] of this.#devices) {
-      grantable.add(`mmio:${name}`);
-      if (d.dma !== undefined) grantable.add(`dma:${name}`);
+    for (const d of this.#devices.values()) {
+      grantable.add(`mmio:${d.kind}`);
+      if (d.dma !== undefined) grantable.add(`dma:${d.kind}`);
     }
     return { ...this.#trust, grantable };
   }
 
   #device(rec: DomainRecord | undefined, name: string, what: 'mmio' | 'dma'): AttachedDevice {
     const device = this.#devices.get(name);
-    if (rec === undefined || device === undefined || !rec.statement.capabilities.includes(`${what}:${name}`)) {
-      throw new Error(`${rec?.name ?? 'the kernel'} was not granted ${what}:${name}`);
+    const given = rec?.options.devices?.includes(name) === true;
+    if (rec === undefined || device === undefined || !given || !rec.statement.capabilities.includes(`${what}:${device.kind}`)) {
+      throw new Error(`${rec?.name ?? 'the kernel'} was not granted ${what} of device ${name}`);
     }
     return device;
   }

@@ -9,8 +9,9 @@ export interface HeapStats {
 }
 
 /**
- * A device the domain was granted (capabilities `mmio:<name>` and `dma:<name>` of its
- * domain.json): its BAR0 registers, and device addresses of the domain's own shared-heap objects.
+ * A device the kernel gave this domain instance (of a kind whose capabilities `mmio:<kind>` and
+ * `dma:<kind>` its domain.json declares): its BAR0 registers, and device addresses of the
+ * domain's own shared-heap objects.
  */
 export interface Device {
   readonly name: string;
@@ -48,6 +49,6 @@ export interface Syscalls {
   domainId(): number;
   /** What this domain holds in the shared heap. */
   heapStats(): HeapStats;
-  /** A device whose `mmio:<name>` capability the domain declared and the kernel granted. */
+  /** A device the kernel gave this instance (by name), of a kind the domain declared. */
   device(name: string): Device;
 }

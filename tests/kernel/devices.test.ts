@@ -32,14 +32,14 @@ async function machine() {
   await engine.start();
   // PCI configuration is the machine's, not the driver's: the boot code enables the device.
   nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-  t.kernel.attachDevice('nic0', { bar0: nic.bar0, dma: filter });
+  t.kernel.attachDevice('nic0', { kind: 'ixgbe', bar0: nic.bar0, dma: filter });
   return { kernel: t.kernel, nic, filter };
 }
 
 describe('device capabilities', () => {
   it('gives a domain the registers of the device it declared', async () => {
     const { kernel: k, nic } = await machine();
-    const d = k.load(await testBundle('regprobe'), { args: ['nic0'] });
+    const d = k.load(await testBundle('regprobe'), { args: ['nic0'], devices: ['nic0'] });
     const probe = k.connect(d.exports[0]!, stubOfRegisterProbe);
     expect(probe.read(R.STATUS)).toEqual({ ok: true, value: nic.bar0.read32(R.STATUS) });
     expect(probe.write(R.RDBAL(0), 0x12345000).ok).toBe(true);
@@ -48,7 +48,7 @@ describe('device capabilities', () => {
 
   it('lets the device DMA into a buffer the domain owns, until the domain dies', async () => {
     const { kernel: k, filter } = await machine();
-    const d = k.load(await testBundle('regprobe'), { args: ['nic0'] });
+    const d = k.load(await testBundle('regprobe'), { args: ['nic0'], devices: ['nic0'] });
     const probe = k.connect(d.exports[0]!, stubOfRegisterProbe);
     const r = probe.grant(RRef.new(Block));
     expect(r.ok).toBe(true);
@@ -62,7 +62,7 @@ describe('device capabilities', () => {
 
   it('refuses DMA into an object the domain does not own (a lent buffer)', async () => {
     const { kernel: k, filter } = await machine();
-    const d = k.load(await testBundle('regprobe'), { args: ['nic0'] });
+    const d = k.load(await testBundle('regprobe'), { args: ['nic0'], devices: ['nic0'] });
     const probe = k.connect(d.exports[0]!, stubOfRegisterProbe);
     const buffer = RRef.new(Block);
     const r = probe.grantLent(buffer);
@@ -73,17 +73,21 @@ describe('device capabilities', () => {
 
   it('refuses a device the domain did not declare', async () => {
     const { kernel: k } = await machine();
-    k.attachDevice('nic1', { bar0: { size: 4, read32: () => 0, write32: () => {} } });
-    const d = k.load(await testBundle('regprobe'), { args: ['nic1'] });
+    k.attachDevice('nic1', { kind: 'ixgbe', bar0: { size: 4, read32: () => 0, write32: () => {} } });
+    k.attachDevice('disk0', { kind: 'nvme', bar0: { size: 4, read32: () => 0, write32: () => {} } });
+    // Given nic0 only: nic1, of a kind it declared, is still not its.
+    const artifact = await testBundle('regprobe');
+    const d = k.load(artifact, { args: ['nic1'], devices: ['nic0'] });
     const r = k.connect(d.exports[0]!, stubOfRegisterProbe).read(R.STATUS);
-    expect(!r.ok && r.error.message).toMatch(/not granted mmio:nic1/);
+    expect(!r.ok && r.error.message).toMatch(/not granted mmio of device nic1/);
+    expect(() => k.load(artifact, { args: ['disk0'], devices: ['disk0'] })).toThrow(/did not declare mmio:nvme/);
   });
 
-  it('refuses to load a domain asking for a device that is not attached', async () => {
+  it('refuses to load a domain asking for a kind of device that is not attached', async () => {
     const t = testKernel();
     kernel = t.kernel;
     const artifact = signBundle(await bundleDomain(domainDir('regprobe')), testKey);
-    expect(() => t.kernel.load(artifact, { args: ['nic0'] })).toThrow(ArtifactRefused);
-    expect(() => t.kernel.load(artifact, { args: ['nic0'] })).toThrow(/dma:nic0/);
+    expect(() => t.kernel.load(artifact, { args: ['nic0'], devices: ['nic0'] })).toThrow(ArtifactRefused);
+    expect(() => t.kernel.load(artifact, { args: ['nic0'], devices: ['nic0'] })).toThrow(/dma:ixgbe/);
   });
 });
