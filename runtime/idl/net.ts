@@ -34,3 +34,11 @@ export interface Net {
   linkUp(): RpcResult<boolean>;
   macAddress(): RpcResult<bigint>;
 }
+
+/**
+ * How a network driver domain is created: the name of the NIC the kernel gave it.
+ * @create
+ */
+export interface CreateNet {
+  create(device: string): Net;
+}

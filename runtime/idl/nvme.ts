@@ -27,3 +27,11 @@ export interface NvmeBDev {
   pollCompletions(collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch>;
   stats(): RpcResult<NvmeStats>;
 }
+
+/**
+ * How an NVMe driver domain is created: the name of the controller the kernel gave it.
+ * @create
+ */
+export interface CreateNvme {
+  create(device: string): NvmeBDev;
+}

@@ -8,6 +8,8 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateCallee: "5a06b3e214bfa62e5b3f8c42d84b7deeb2fd45a6253a16a3572849b30d5748df",
   CreateCaller: "8e9498cccf3cf51815c8616a211eef12d9733fea422e8040df66311492d5745c",
   CreateEcho: "010774c223c5e52678f1c91ccc3d0684d3ec51c04a9bd03a1aaeb26c8f9b0f31",
+  CreateNet: "c2d40a2ac7e93bd66e884da1ff976763bc153d22cd27ef2a4b3b15bbb0e7f3f4",
+  CreateNvme: "e349292f72fc0be65979abe8a17b73945b81cf59d90f623143fa1d3a263ed92e",
   CreateProbe: "8ac38b2852fd5949b7757eeaa51287c73d876939f907b7cd042400f2fbfb045a",
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
