@@ -1,0 +1,224 @@
+// The ixgbe driver domain on the inline 82599 model: bring-up, transmission to a traffic sink,
+// and a byte-exact round trip between two cabled ports, each driven by its own instance.
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DmaPageFilter, filteredDma } from '../../drivers/hw/dma.ts';
+import type { NicHandle, NicOptions } from '../../drivers/hw/engine/engine.ts';
+import { InlineEngine } from '../../drivers/hw/engine/inline.ts';
+import * as R from '../../drivers/hw/ixgbe/registers.ts';
+import { PCI_COMMAND, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY } from '../../drivers/hw/pci.ts';
+import { stubOfNet } from '../../runtime/idl/generated/net.ts';
+import { PacketBuffer } from '../../runtime/idl/layouts.ts';
+import type { Net } from '../../runtime/idl/net.ts';
+import { RRef, RRefDeque } from '../../runtime/lib/index.ts';
+import type { RpcResult } from '../../runtime/lib/index.ts';
+import { bundleDomain } from '../../runtime/kernel/bundle.ts';
+import type { Kernel } from '../../runtime/kernel/kernel.ts';
+import type { Artifact } from '../../signer/artifact.ts';
+import { signBundle } from '../../signer/sign.ts';
+import { testKernel, testKey } from '../kernel/support.ts';
+
+type Deque = RRefDeque<PacketBuffer, 32>;
+
+let artifact: Artifact;
+let kernel: Kernel | undefined;
+let engine: InlineEngine | undefined;
+
+beforeAll(async () => {
+  artifact = signBundle(await bundleDomain(fileURLToPath(new URL('../../drivers/ixgbe/', import.meta.url))), testKey);
+});
+
+afterEach(async () => {
+  kernel?.shutdown();
+  await engine?.shutdown();
+  kernel = undefined;
+  engine = undefined;
+});
+
+function unwrap<T>(r: RpcResult<T>): T {
+  if (!r.ok) throw new Error(`call failed: ${r.error.message}`);
+  return r.value;
+}
+
+/** A machine with the given ports (cabled together when `cable`), each with a driver instance. */
+async function machine(ports: NicOptions[], cable = false) {
+  const t = testKernel();
+  kernel = t.kernel;
+  const filter = DmaPageFilter.forBuffer(t.kernel.heap.buffer);
+  const e = new InlineEngine(filteredDma(t.kernel.heap.buffer, filter));
+  engine = e;
+  const nics: NicHandle[] = ports.map((o) => e.addIxgbe(o));
+  if (cable) e.connect(nics[0]!, nics[1]!);
+  await e.start();
+  const ids: number[] = [];
+  const nets: Net[] = nics.map((nic, i) => {
+    nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    t.kernel.attachDevice(`nic${i}`, { kind: 'ixgbe', bar0: nic.bar0, dma: filter });
+    const d = t.kernel.load(artifact, { args: [`nic${i}`], devices: [`nic${i}`] });
+    ids.push(d.id);
+    return t.kernel.connect(d.exports[0]!, stubOfNet);
+  });
+  return { engine: e, nics, nets, ids, filter, kernel: t.kernel, output: t.output };
+}
+
+/** A frame of `len` bytes whose contents depend on `seed` (unicast destination). */
+function frame(len: number, seed: number): Uint8Array {
+  const f = new Uint8Array(len);
+  for (let i = 0; i < len; i++) f[i] = (i * 7 + seed * 13 + (i >> 8)) & 0xff;
+  f[0] = 0x02; // locally administered unicast
+  return f;
+}
+
+function packet(bytes: Uint8Array): RRef<PacketBuffer> {
+  const p = RRef.new(PacketBuffer);
+  p.set('len', bytes.length);
+  p.withBytes((b) => b.set(bytes, 2));
+  return p;
+}
+
+function contents(p: RRef<PacketBuffer>): Uint8Array {
+  const len = p.get('len');
+  return p.withBytes((b) => b.slice(2, 2 + len));
+}
+
+function drain(d: Deque): RRef<PacketBuffer>[] {
+  const out: RRef<PacketBuffer>[] = [];
+  for (let p = d.popFront(); p !== undefined; p = d.popFront()) out.push(p);
+  return out;
+}
+
+describe('ixgbe driver domain', () => {
+  it('brings the port up: link, MAC address, zeroed statistics', async () => {
+    const { nets, output } = await machine([{ mac: [2, 0, 0, 0xaa, 0xbb, 0xcc], link: { kind: 'traffic' } }]);
+    const net = nets[0]!;
+    expect(unwrap(net.linkUp())).toBe(true);
+    expect(unwrap(net.macAddress())).toBe(0x020000aabbccn);
+    expect(unwrap(net.stats())).toEqual({ rxPackets: 0n, txPackets: 0n, rxBytes: 0n, txBytes: 0n, rxMissed: 0n });
+    expect(output.some((l) => /nic0 up, mac 020000aabbcc, link up/.test(l))).toBe(true);
+  });
+
+  it('reports the link down on a port without a cable', async () => {
+    const { nets } = await machine([{}]);
+    expect(unwrap(nets[0]!.linkUp())).toBe(false);
+  });
+
+  it('transmits frames to the wire and hands every buffer back', async () => {
+    const { engine: e, nics, nets } = await machine([{ link: { kind: 'traffic' } }]);
+    const net = nets[0]!;
+    const total = 100;
+    let sent = 0, bytes = 0, back = 0;
+    let packets: Deque = RRefDeque.new(PacketBuffer, 32);
+    let collect: Deque = RRefDeque.new(PacketBuffer, 32);
+    for (let round = 0; round < 100 && back < total; round++) {
+      while (sent < total && !packets.isFull) {
+        const f = frame(60 + sent * 10, sent);
+        bytes += f.length;
+        expect(packets.pushBack(packet(f))).toBeUndefined();
+        sent++;
+      }
+      const b = unwrap(net.submitAndPoll(packets, collect, true));
+      packets = b.packets;
+      collect = b.collect;
+      back += drain(collect).length;
+      e.settle();
+    }
+    expect(back).toBe(total);
+    expect(packets.length).toBe(0);
+    expect(nics[0]!.traffic!.received).toBe(total);
+    expect(nics[0]!.traffic!.receivedBytes).toBe(bytes);
+    const s = unwrap(net.stats());
+    expect(s.txPackets).toBe(BigInt(total));
+    expect(s.txBytes).toBe(BigInt(bytes + 4 * total)); // GOTC counts the CRC
+    expect(e.modelFaults()).toBe(0);
+    expect(nics[0]!.diagnostics()).toMatchObject({ dmaRefused: 0, txMalformed: 0 });
+  });
+
+  it('carries frames byte for byte from one port to another through loopback', async () => {
+    const { engine: e, nics, nets } = await machine([{ mac: [2, 0, 0, 0, 0, 0xa] }, { mac: [2, 0, 0, 0, 0, 0xb], port: 1 }], true);
+    const [sender, receiver] = [nets[0]!, nets[1]!];
+    expect(unwrap(sender.linkUp())).toBe(true);
+    expect(unwrap(receiver.linkUp())).toBe(true);
+
+    // The receiver gets 32 empty buffers.
+    let rxIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    let rxOut: Deque = RRefDeque.new(PacketBuffer, 32);
+    for (let i = 0; i < 32; i++) expect(rxIn.pushBack(RRef.new(PacketBuffer))).toBeUndefined();
+    let r = unwrap(receiver.submitAndPoll(rxIn, rxOut, false));
+    expect(r.count).toBe(0);
+    expect(r.packets.length).toBe(0);
+    rxIn = r.packets;
+    rxOut = r.collect;
+
+    const lengths = [60, 61, 128, 333, 1000, 1514, 2046, 64];
+    const frames = lengths.map((n, i) => frame(n, i));
+    let txIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    let txOut: Deque = RRefDeque.new(PacketBuffer, 32);
+    for (const f of frames) expect(txIn.pushBack(packet(f))).toBeUndefined();
+    const t = unwrap(sender.submitAndPoll(txIn, txOut, true));
+    txIn = t.packets;
+    txOut = t.collect;
+    e.settle();
+
+    const got: Uint8Array[] = [];
+    for (let round = 0; round < 10 && got.length < frames.length; round++) {
+      r = unwrap(receiver.pollRx(rxIn, rxOut));
+      rxIn = r.packets;
+      rxOut = r.collect;
+      for (const p of drain(rxOut)) got.push(contents(p));
+    }
+    expect(got).toEqual(frames);
+
+    // The sender's buffers come back too (possibly on a later poll).
+    let txBack = drain(txOut).length;
+    const t2 = unwrap(sender.submitAndPoll(txIn, txOut, true));
+    txBack += drain(t2.collect).length;
+    expect(txBack).toBe(frames.length);
+
+    const rs = unwrap(receiver.stats());
+    expect(rs.rxPackets).toBe(BigInt(frames.length));
+    expect(rs.rxMissed).toBe(0n);
+    expect(unwrap(sender.stats()).txPackets).toBe(BigInt(frames.length));
+    expect(e.modelFaults()).toBe(0);
+    for (const nic of nics) expect(nic.diagnostics()).toMatchObject({ dmaRefused: 0, rxDmaErrors: 0, txDmaErrors: 0 });
+  });
+
+  it('counts frames missed while the receiver has no buffers, then receives once given some', async () => {
+    const { engine: e, nets } = await machine([{}, { port: 1 }], true);
+    const [sender, receiver] = [nets[0]!, nets[1]!];
+    const txIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    expect(txIn.pushBack(packet(frame(100, 1)))).toBeUndefined();
+    const t = unwrap(sender.submitAndPoll(txIn, RRefDeque.new(PacketBuffer, 32), true));
+    e.settle();
+    expect(unwrap(receiver.stats()).rxMissed).toBe(1n);
+
+    const rxIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    expect(rxIn.pushBack(RRef.new(PacketBuffer))).toBeUndefined();
+    const r = unwrap(receiver.submitAndPoll(rxIn, RRefDeque.new(PacketBuffer, 32), false));
+    expect(r.count).toBe(0);
+    expect(t.packets.pushBack(packet(frame(90, 2)))).toBeUndefined();
+    unwrap(sender.submitAndPoll(t.packets, t.collect, true));
+    e.settle();
+    const p = unwrap(receiver.pollRx(r.packets, r.collect));
+    expect(p.count).toBe(1);
+    const [only] = drain(p.collect);
+    expect(only && contents(only)).toEqual(frame(90, 2));
+  });
+
+  it('owns the buffers it holds: a crash frees them and ends the device\'s DMA', async () => {
+    const { nics, nets, ids, filter, kernel: k } = await machine([{ link: { kind: 'traffic' } }]);
+    const net = nets[0]!, id = ids[0]!;
+    const before = k.heap.stats(id).objects;
+    const rxIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    for (let i = 0; i < 32; i++) expect(rxIn.pushBack(RRef.new(PacketBuffer))).toBeUndefined();
+    const r = unwrap(net.submitAndPoll(rxIn, RRefDeque.new(PacketBuffer, 32), false));
+    expect(r.count).toBe(0);
+    // The 32 buffers now belong to the driver (nested in its RX ring's RRefArray).
+    expect(k.heap.stats(id).objects).toBe(before + 32);
+    const ring = nics[0]!.bar0.read32(R.RDBAL(0));
+    expect(filter.check(ring, 4096, true)).toBe(true);
+    k.crash(id, 'test');
+    expect(k.heap.stats(id).objects).toBe(0);
+    expect(filter.check(ring, 4096, true)).toBe(false);
+    expect(net.linkUp().ok).toBe(false);
+  });
+});
