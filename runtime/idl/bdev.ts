@@ -1,5 +1,6 @@
 import type { Borrowed, RRef, RpcResult } from '../lib/index.ts';
 import type { Block } from './layouts.ts';
+import type { NvmeBDev } from './nvme.ts';
 
 /**
  * A block device of 4 KiB blocks (RedLeaf's BDev).
@@ -14,4 +15,12 @@ export interface BDev {
   blocks(): RpcResult<bigint>;
   /** Makes every completed write durable (the device's volatile cache is flushed). */
   flush(): RpcResult<undefined>;
+}
+
+/**
+ * How a block device over an NVMe driver is created: with the driver to send requests to.
+ * @create
+ */
+export interface CreateBDev {
+  create(nvme: NvmeBDev): BDev;
 }

@@ -25,6 +25,11 @@ export interface NvmeBDev {
   submitAndPoll(submit: RRefDeque<BlockRequest, 32>, collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch>;
   /** Moves completions into `collect` without submitting. */
   pollCompletions(collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch>;
+  /**
+   * Makes every write completed before the call durable (an NVMe Flush), waiting for it; other
+   * completions that arrive meanwhile are kept for the next poll.
+   */
+  flush(): RpcResult<undefined>;
   stats(): RpcResult<NvmeStats>;
 }
 

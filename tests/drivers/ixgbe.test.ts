@@ -1,6 +1,5 @@
 // The ixgbe driver domain on the inline 82599 model: bring-up, transmission to a traffic sink,
 // and a byte-exact round trip between two cabled ports, each driven by its own instance.
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DmaPageFilter, filteredDma } from '../../drivers/hw/dma.ts';
 import type { NicHandle, NicOptions } from '../../drivers/hw/engine/engine.ts';
@@ -11,42 +10,26 @@ import { stubOfNet } from '../../runtime/idl/generated/net.ts';
 import { PacketBuffer } from '../../runtime/idl/layouts.ts';
 import type { Net } from '../../runtime/idl/net.ts';
 import { RRef, RRefDeque } from '../../runtime/lib/index.ts';
-import type { RpcResult } from '../../runtime/lib/index.ts';
-import { bundleDomain } from '../../runtime/kernel/bundle.ts';
-import type { Kernel } from '../../runtime/kernel/kernel.ts';
 import type { Artifact } from '../../signer/artifact.ts';
-import { signBundle } from '../../signer/sign.ts';
-import { testKernel, testKey } from '../kernel/support.ts';
+import { testKernel } from '../kernel/support.ts';
+import { driverArtifact, shutdownMachines, track, unwrap } from './support.ts';
 
 type Deque = RRefDeque<PacketBuffer, 32>;
 
 let artifact: Artifact;
-let kernel: Kernel | undefined;
-let engine: InlineEngine | undefined;
 
 beforeAll(async () => {
-  artifact = signBundle(await bundleDomain(fileURLToPath(new URL('../../drivers/ixgbe/', import.meta.url))), testKey);
+  artifact = await driverArtifact('ixgbe');
 });
 
-afterEach(async () => {
-  kernel?.shutdown();
-  await engine?.shutdown();
-  kernel = undefined;
-  engine = undefined;
-});
-
-function unwrap<T>(r: RpcResult<T>): T {
-  if (!r.ok) throw new Error(`call failed: ${r.error.message}`);
-  return r.value;
-}
+afterEach(shutdownMachines);
 
 /** A machine with the given ports (cabled together when `cable`), each with a driver instance. */
 async function machine(ports: NicOptions[], cable = false) {
   const t = testKernel();
-  kernel = t.kernel;
   const filter = DmaPageFilter.forBuffer(t.kernel.heap.buffer);
   const e = new InlineEngine(filteredDma(t.kernel.heap.buffer, filter));
-  engine = e;
+  track(t.kernel, e);
   const nics: NicHandle[] = ports.map((o) => e.addIxgbe(o));
   if (cable) e.connect(nics[0]!, nics[1]!);
   await e.start();

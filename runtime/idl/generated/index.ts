@@ -5,6 +5,7 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   BDev: "6e9433a5029b58213ad2c14fefbc5dfc5c5777f4661b957a87de3f157508724b",
   Callee: "ba432f29ec5a4e4d286ae20c4134de3563091db3c2292df6cc35c9c27aaefdb6",
   Caller: "691ac568139d275eb578a940b3ecdbf6f85890a8e170c2b90301bd75d8b47c33",
+  CreateBDev: "7c2c37ef15d5a6e98afa8072a413768ef3f92b4f804ba9d488afb1a9f8535e36",
   CreateCallee: "5a06b3e214bfa62e5b3f8c42d84b7deeb2fd45a6253a16a3572849b30d5748df",
   CreateCaller: "8e9498cccf3cf51815c8616a211eef12d9733fea422e8040df66311492d5745c",
   CreateEcho: "010774c223c5e52678f1c91ccc3d0684d3ec51c04a9bd03a1aaeb26c8f9b0f31",
@@ -14,7 +15,7 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
   Net: "767192090cb82cef0661635c7e53e28f7ae9f186c39ccd440498ae0e8814eb35",
-  NvmeBDev: "74f8c7628f684470b7fc5721a7062d372fe218fd8f135caedbe07b1488ec851d",
+  NvmeBDev: "134b3ebd5c654d9a4244f407848f24d5d806f39123f6cb33cca49a191f27f571",
   Probe: "8b5715182a970fe12bcb84f77a1e8ac285d26e70938ed6ea213a9b41edeae08d",
   RegisterProbe: "726a8640ca8f849f3218ab278eb8e6d7b84665da5da755b9c207a00cdaecfc40",
 };

@@ -29,6 +29,7 @@ export function bootCreateNvme(entry: CreateNvmeEntry): (env: g.BootEnv) => g.Do
 interface NvmeBDevCallee {
   submitAndPoll(a0_0: number, a1_0: number): void;
   pollCompletions(a0_0: number): void;
+  flush(): void;
   stats(): void;
 }
 
@@ -83,6 +84,15 @@ export class NvmeBDevStub implements NvmeBDev {
     return this.#decode_pollCompletions(link);
   }
 
+  flush(): RpcResult<undefined> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as NvmeBDevCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    gate.frame.c = gate.self;
+    try { callee.flush(); } catch { return gate.lost(link); }
+    return this.#decode_flush(link);
+  }
+
   stats(): RpcResult<NvmeStats> {
     const gate = this.#gate, link = this.#link;
     const callee = link.target as NvmeBDevCallee | null;
@@ -120,6 +130,15 @@ export class NvmeBDevStub implements NvmeBDev {
     f.v2 = undefined;
     if (typeof v2 !== 'number') return gate.malformed(link, 'pollCompletions');
     return { ok: true, value: Object.freeze({ __proto__: null, completed: v0, submit: gate.attach<RRefDeque<BlockRequest, 32>>(K_BlockRequest_deque32, v1), collect: gate.attach<RRefDeque<BlockRequest, 32>>(K_BlockRequest_deque32, v2) }) as unknown as NvmeBatch };
+  }
+
+  #decode_flush(link: g.Link): RpcResult<undefined> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (v0 !== undefined) return gate.malformed(link, 'flush');
+    return g.OK_UNDEFINED;
   }
 
   #decode_stats(link: g.Link): RpcResult<NvmeStats> {
@@ -181,6 +200,16 @@ export class NvmeBDevDispatcher implements NvmeBDevCallee {
     f.cur = prev;
   }
 
+  flush(): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.flush();
+      if (gate.result(r)) this.#encode_flush(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
   stats(): void {
     const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
     f.cur = gate.self;
@@ -226,6 +255,14 @@ export class NvmeBDevDispatcher implements NvmeBDevCallee {
       f.v1 = gate.send(x1, caller);
       f.v2 = gate.send(x2, caller);
     } catch (e) { gate.discard(x1); gate.discard(x2); f.s = g.REFUSED; f.m = `pollCompletions: the result could not be handed over: ${e instanceof Error ? e.message : String(e)}`; return; }
+    f.v0 = x0;
+  }
+
+  #encode_flush(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (x0 !== undefined) throw new TypeError('flush must return a undefined');
     f.v0 = x0;
   }
 
@@ -302,6 +339,16 @@ export class NvmeBDevShadow implements NvmeBDev {
         return r;
       }
       collect_now = collect_kept;
+    }
+  }
+
+  flush(): RpcResult<undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.flush();
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
     }
   }
 
