@@ -7,6 +7,7 @@ import type { Borrowed, RRef, RRefDeque, RpcResult, Syscalls } from '../../runti
 import { PACKET_DATA } from '../../runtime/idl/layouts.ts';
 import type { PacketBuffer } from '../../runtime/idl/layouts.ts';
 import type { Net, NetBatch, NetStats } from '../../runtime/idl/net.ts';
+import { faultPlan } from './faults.ts';
 import { bringUp } from './init.ts';
 import * as R from './registers.ts';
 import type { RxRing, TxRing } from './rings.ts';
@@ -14,7 +15,10 @@ import type { RxRing, TxRing } from './rings.ts';
 /** The queue this driver uses in each direction. */
 const QUEUE = 0;
 
-export function create(sys: Syscalls, device: string): Net {
+export function create(sys: Syscalls, device: string, faults: string): Net {
+  const fault = faultPlan(sys, faults);
+  /** Buffers handed to the device so far (what a `requests:N` fault plan counts). */
+  let given = 0;
   const dev = sys.device(device);
   const port = bringUp(dev);
   const { rx, tx } = port;
@@ -96,13 +100,15 @@ export function create(sys: Syscalls, device: string): Net {
         // Reap first so the ring has room; the tail doorbell is written even when nothing was
         // queued: it is how a polled device is kept going (the inline model steps on it).
         let n = reapInto(tx, collect);
-        transmit(packets, collect);
+        given += transmit(packets, collect);
         tx.ring(QUEUE);
+        fault(given); // an injected crash strikes with buffers on the device
         n += reapInto(tx, collect);
         return ok(batch(n, packets, collect));
       }
-      post(packets);
+      given += post(packets);
       rx.ring(QUEUE);
+      fault(given);
       return ok(batch(reapInto(rx, collect), packets, collect));
     },
     pollRx(packets: RRefDeque<PacketBuffer, 32>, collect: RRefDeque<PacketBuffer, 32>): RpcResult<NetBatch> {

@@ -8,6 +8,7 @@ import { Block, BlockRequest } from '../../runtime/idl/layouts.ts';
 import type { NvmeBatch, NvmeBDev, NvmeStats } from '../../runtime/idl/nvme.ts';
 import { bringUp } from './init.ts';
 import { NVM_FLUSH, NVM_READ, NVM_WRITE } from './registers.ts';
+import { faultPlan } from './faults.ts';
 import { errnoOf } from './status.ts';
 
 /** I/O queue entries: one page of submission entries. */
@@ -15,7 +16,8 @@ const IO_ENTRIES = 64;
 /** How long a Flush may take before the driver reports the device dead. */
 const FLUSH_TIMEOUT_MS = 5000;
 
-export function create(sys: Syscalls, device: string): NvmeBDev {
+export function create(sys: Syscalls, device: string, faults: string): NvmeBDev {
+  const fault = faultPlan(sys, faults);
   const dev = sys.device(device);
   const ctrl = bringUp(dev, IO_ENTRIES);
   const io = ctrl.io;
@@ -129,7 +131,9 @@ export function create(sys: Syscalls, device: string): NvmeBDev {
 
   return {
     submitAndPoll(submit: RRefDeque<BlockRequest, 32>, collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch> {
-      return ok(reapInto(submitFrom(submit), collect));
+      const rest = submitFrom(submit);
+      fault(Number(submitted)); // an injected crash strikes with requests on the device
+      return ok(reapInto(rest, collect));
     },
     pollCompletions(collect: RRefDeque<BlockRequest, 32>): RpcResult<NvmeBatch> {
       // The batch hands a submit deque back too: an empty one.
@@ -140,7 +144,7 @@ export function create(sys: Syscalls, device: string): NvmeBDev {
       return ok(undefined);
     },
     stats(): RpcResult<NvmeStats> {
-      return ok({ submitted, completed, errors });
+      return ok({ submitted, completed, errors, restarts: 0n });
     },
   };
 }

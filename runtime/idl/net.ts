@@ -36,9 +36,18 @@ export interface Net {
 }
 
 /**
- * How a network driver domain is created: the name of the NIC the kernel gave it.
+ * How a network driver domain is created: the name of the NIC the kernel gave it, and a fault
+ * plan (see drivers/README.md: '' for none, `requests:N` or `ms:N`).
  * @create
  */
 export interface CreateNet {
-  create(device: string): Net;
+  create(device: string, faults: string): Net;
+}
+
+/**
+ * How the network driver's shadow is created: with the driver it stands in front of.
+ * @create
+ */
+export interface CreateNetShadow {
+  create(driver: Net): Net;
 }

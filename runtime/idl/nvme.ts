@@ -13,6 +13,8 @@ export type NvmeStats = {
   readonly submitted: bigint;
   readonly completed: bigint;
   readonly errors: bigint;
+  /** Times the driver was re-created behind a shadow (0 from a driver itself). */
+  readonly restarts: bigint;
 };
 
 /**
@@ -34,9 +36,18 @@ export interface NvmeBDev {
 }
 
 /**
- * How an NVMe driver domain is created: the name of the controller the kernel gave it.
+ * How an NVMe driver domain is created: the name of the controller the kernel gave it, and a
+ * fault plan (see drivers/README.md: '' for none, `requests:N` or `ms:N`).
  * @create
  */
 export interface CreateNvme {
-  create(device: string): NvmeBDev;
+  create(device: string, faults: string): NvmeBDev;
+}
+
+/**
+ * How the NVMe driver's shadow is created: with the driver it stands in front of.
+ * @create
+ */
+export interface CreateNvmeShadow {
+  create(driver: NvmeBDev): NvmeBDev;
 }

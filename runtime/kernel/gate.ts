@@ -65,13 +65,15 @@ export const FRAME_VALUES = 8;
 
 /**
  * An exported interface instance: made by the kernel, held by the stubs that call it. The
- * kernel sets `target` to null when the callee dies, so its realm becomes unreachable.
+ * kernel sets `target` to null when the callee dies, so its realm becomes unreachable; when a
+ * shadow has the callee re-created, the kernel points the shadow's link at the new instance.
  */
 export interface Link {
   target: object | null;
-  readonly callee: number;
+  callee: number;
   readonly iface: string;
-  readonly domain: string;
+  /** The callee instance's name (`name#id`), which errors of its crash carry. */
+  domain: string;
 }
 
 /** The kernel's functions a realm's glue may call; the kernel binds them to the domain. */
@@ -466,6 +468,7 @@ export function syscalls(gate: Gate): Syscalls {
       return call(() => k.spawn(n, entry));
     },
     domainId(): number { return gate.self; },
+    restart(): void { call(() => k.restart()); },
     heapStats(): HeapStats { return freeze({ objects: call(() => k.heapObjects()), bytes: call(() => k.heapBytes()) }); },
     device(name: string): Device {
       const dev = String(name);

@@ -326,16 +326,24 @@ export class Kernel {
     let target = this.load(artifact, options);
     const restartMs: number[] = [];
     const stats = { restarts: 0, restartMs };
+    // The link the shadow holds. A restart points it at the new instance's export, so whatever
+    // the shadow made of it (its stub, a reference its own code keeps) reaches the new instance.
+    const held = target.exports[0]!;
     const restart = (): Link => {
       const current = this.#domains.get(target.id);
-      if (current !== undefined && current.alive) return current.exports[0]!;
+      if (current !== undefined && current.alive) return held;
       const t0 = performance.now();
       target = this.load(artifact, options);
+      const fresh = target.exports[0]!;
+      held.target = fresh.target;
+      held.callee = fresh.callee;
+      held.domain = fresh.domain;
+      this.#domains.get(target.id)!.links.push(held);
       restartMs.push(performance.now() - t0);
       stats.restarts++;
-      return target.exports[0]!;
+      return held;
     };
-    const s = this.load(shadow, { args: [target.exports[0]!], restart });
+    const s = this.load(shadow, { args: [held], restart });
     return { shadow: s, target: () => this.info(target.id)!, stats };
   }
 

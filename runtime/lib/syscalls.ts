@@ -45,6 +45,12 @@ export interface Syscalls {
    * throw or rejection escaping `entry` crashes the domain.
    */
   spawn(name: string, entry: () => Promise<void> | void): number;
+  /**
+   * Shadows only (the `restart` capability): re-creates the domain this shadow stands in front
+   * of, if it died, with the arguments it was first created with. The interface reference the
+   * shadow was created with then reaches the new instance. Throws when it cannot.
+   */
+  restart(): void;
   /** This domain's id. */
   domainId(): number;
   /** What this domain holds in the shared heap. */

@@ -37,7 +37,7 @@ async function machine(ports: NicOptions[], cable = false) {
   const nets: Net[] = nics.map((nic, i) => {
     nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     t.kernel.attachDevice(`nic${i}`, { kind: 'ixgbe', bar0: nic.bar0, dma: filter });
-    const d = t.kernel.load(artifact, { args: [`nic${i}`], devices: [`nic${i}`] });
+    const d = t.kernel.load(artifact, { args: [`nic${i}`, ''], devices: [`nic${i}`] });
     ids.push(d.id);
     return t.kernel.connect(d.exports[0]!, stubOfNet);
   });

@@ -13,14 +13,28 @@ const K_PacketBuffer_deque32 = g.dequeKind(PacketBuffer, 32);
 const glueKey: object = Object.freeze({});
 
 /** The signature of a domain's create function for CreateNet: the syscall capability, then CreateNet.create's parameters. */
-export type CreateNetEntry = (sys: Syscalls, device: string) => Net;
+export type CreateNetEntry = (sys: Syscalls, device: string, faults: string) => Net;
 
 /** The bundle entry of a domain created through CreateNet. */
 export function bootCreateNet(entry: CreateNetEntry): (env: g.BootEnv) => g.DomainControl {
   return (env) => g.boot(env, (gate, sys, args) => {
-    if (args.length !== 1) throw new TypeError('CreateNet.create takes 1 argument');
+    if (args.length !== 2) throw new TypeError('CreateNet.create takes 2 arguments');
     const a0 = args[0];
     if (typeof a0 !== 'string') throw new TypeError('CreateNet.create: device must be a string');
+    const a1 = args[1];
+    if (typeof a1 !== 'string') throw new TypeError('CreateNet.create: faults must be a string');
+    const made = entry(sys, a0, a1);
+    gate.kernel.exported(gate.linkFor(made, 'Net', linkOfNet, dispatcherOfNet));
+  });
+}
+/** The signature of a domain's create function for CreateNetShadow: the syscall capability, then CreateNetShadow.create's parameters. */
+export type CreateNetShadowEntry = (sys: Syscalls, driver: Net) => Net;
+
+/** The bundle entry of a domain created through CreateNetShadow. */
+export function bootCreateNetShadow(entry: CreateNetShadowEntry): (env: g.BootEnv) => g.DomainControl {
+  return (env) => g.boot(env, (gate, sys, args) => {
+    if (args.length !== 1) throw new TypeError('CreateNetShadow.create takes 1 argument');
+    const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfNet);
     const made = entry(sys, a0);
     gate.kernel.exported(gate.linkFor(made, 'Net', linkOfNet, dispatcherOfNet));
   });

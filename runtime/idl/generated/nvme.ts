@@ -13,14 +13,28 @@ const K_BlockRequest_deque32 = g.dequeKind(BlockRequest, 32);
 const glueKey: object = Object.freeze({});
 
 /** The signature of a domain's create function for CreateNvme: the syscall capability, then CreateNvme.create's parameters. */
-export type CreateNvmeEntry = (sys: Syscalls, device: string) => NvmeBDev;
+export type CreateNvmeEntry = (sys: Syscalls, device: string, faults: string) => NvmeBDev;
 
 /** The bundle entry of a domain created through CreateNvme. */
 export function bootCreateNvme(entry: CreateNvmeEntry): (env: g.BootEnv) => g.DomainControl {
   return (env) => g.boot(env, (gate, sys, args) => {
-    if (args.length !== 1) throw new TypeError('CreateNvme.create takes 1 argument');
+    if (args.length !== 2) throw new TypeError('CreateNvme.create takes 2 arguments');
     const a0 = args[0];
     if (typeof a0 !== 'string') throw new TypeError('CreateNvme.create: device must be a string');
+    const a1 = args[1];
+    if (typeof a1 !== 'string') throw new TypeError('CreateNvme.create: faults must be a string');
+    const made = entry(sys, a0, a1);
+    gate.kernel.exported(gate.linkFor(made, 'NvmeBDev', linkOfNvmeBDev, dispatcherOfNvmeBDev));
+  });
+}
+/** The signature of a domain's create function for CreateNvmeShadow: the syscall capability, then CreateNvmeShadow.create's parameters. */
+export type CreateNvmeShadowEntry = (sys: Syscalls, driver: NvmeBDev) => NvmeBDev;
+
+/** The bundle entry of a domain created through CreateNvmeShadow. */
+export function bootCreateNvmeShadow(entry: CreateNvmeShadowEntry): (env: g.BootEnv) => g.DomainControl {
+  return (env) => g.boot(env, (gate, sys, args) => {
+    if (args.length !== 1) throw new TypeError('CreateNvmeShadow.create takes 1 argument');
+    const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfNvmeBDev);
     const made = entry(sys, a0);
     gate.kernel.exported(gate.linkFor(made, 'NvmeBDev', linkOfNvmeBDev, dispatcherOfNvmeBDev));
   });
@@ -153,7 +167,10 @@ export class NvmeBDevStub implements NvmeBDev {
     const v2 = f.v2;
     f.v2 = undefined;
     if (typeof v2 !== 'bigint') return gate.malformed(link, 'stats');
-    return { ok: true, value: Object.freeze({ __proto__: null, submitted: v0, completed: v1, errors: v2 }) as unknown as NvmeStats };
+    const v3 = f.v3;
+    f.v3 = undefined;
+    if (typeof v3 !== 'bigint') return gate.malformed(link, 'stats');
+    return { ok: true, value: Object.freeze({ __proto__: null, submitted: v0, completed: v1, errors: v2, restarts: v3 }) as unknown as NvmeStats };
   }
 }
 Object.freeze(NvmeBDevStub.prototype);
@@ -276,9 +293,12 @@ export class NvmeBDevDispatcher implements NvmeBDevCallee {
     if (typeof x1 !== 'bigint') throw new TypeError('stats must return completed as a bigint');
     const x2: unknown = (v as NvmeStats).errors;
     if (typeof x2 !== 'bigint') throw new TypeError('stats must return errors as a bigint');
+    const x3: unknown = (v as NvmeStats).restarts;
+    if (typeof x3 !== 'bigint') throw new TypeError('stats must return restarts as a bigint');
     f.v0 = x0;
     f.v1 = x1;
     f.v2 = x2;
+    f.v3 = x3;
   }
 }
 Object.freeze(NvmeBDevDispatcher.prototype);
