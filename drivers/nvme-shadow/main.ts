@@ -104,6 +104,18 @@ export function create(sys: Syscalls, driver: NvmeBDev): NvmeBDev {
     }
   }
 
+  /** A call that holds no requests, asked again after each restart. */
+  function retried<T>(call: () => RpcResult<T>): RpcResult<T> {
+    for (;;) {
+      const r = call();
+      if (r.ok) {
+        failures = 0;
+        return r;
+      }
+      if (!recover()) return r;
+    }
+  }
+
   function batch(submit: Deque, collect: Deque, call: (s: Deque, c: Deque) => RpcResult<NvmeBatch>): RpcResult<NvmeBatch> {
     let n = deliverOverflow(collect);
     const r = exchange(submit, call);
@@ -121,16 +133,13 @@ export function create(sys: Syscalls, driver: NvmeBDev): NvmeBDev {
       const none: Deque = RRefDeque.new(BlockRequest, 32);
       return batch(none, collect, (s, c) => driver.submitAndPoll(s, c));
     },
+    // Writes the caller saw complete are in the device's cache, which a restart keeps: a
+    // flush, like a size query, is simply asked again of the new instance.
     flush(): RpcResult<undefined> {
-      for (;;) {
-        const r = driver.flush();
-        if (r.ok) {
-          failures = 0;
-          return r;
-        }
-        // Writes the caller saw complete are in the device's cache, which a restart keeps.
-        if (!recover()) return r;
-      }
+      return retried(() => driver.flush());
+    },
+    blocks(): RpcResult<bigint> {
+      return retried(() => driver.blocks());
     },
     stats(): RpcResult<NvmeStats> {
       return ok({ submitted, completed, errors, restarts: BigInt(restarts) });

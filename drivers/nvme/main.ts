@@ -143,6 +143,9 @@ export function create(sys: Syscalls, device: string, faults: string): NvmeBDev 
       flush();
       return ok(undefined);
     },
+    blocks(): RpcResult<bigint> {
+      return ok(ctrl.blocks);
+    },
     stats(): RpcResult<NvmeStats> {
       return ok({ submitted, completed, errors, restarts: 0n });
     },

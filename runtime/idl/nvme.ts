@@ -32,6 +32,8 @@ export interface NvmeBDev {
    * completions that arrive meanwhile are kept for the next poll.
    */
   flush(): RpcResult<undefined>;
+  /** Size of the namespace served, in 4 KiB blocks. */
+  blocks(): RpcResult<bigint>;
   stats(): RpcResult<NvmeStats>;
 }
 

@@ -31,11 +31,11 @@ export async function nvmeMachine(kind: 'inline' | 'threaded', namespace: Namesp
   if (options.shadow === true) {
     const s = t.kernel.loadShadowed(artifact, shadow, load);
     const nvme = t.kernel.connect(s.shadow.exports[0]!, stubOfNvmeBDev);
-    return { engine: e, ctrl, nvme, id: s.target().id, target: s.target, restarts: s.stats, filter, kernel: t.kernel, output: t.output };
+    return { engine: e, ctrl, nvme, nvmeLink: s.shadow.exports[0]!, id: s.target().id, target: s.target, restarts: s.stats, filter, kernel: t.kernel, output: t.output };
   }
   const d = t.kernel.load(artifact, load);
   const nvme = t.kernel.connect(d.exports[0]!, stubOfNvmeBDev);
-  return { engine: e, ctrl, nvme, id: d.id, target: () => d, restarts: undefined, filter, kernel: t.kernel, output: t.output };
+  return { engine: e, ctrl, nvme, nvmeLink: d.exports[0]!, id: d.id, target: () => d, restarts: undefined, filter, kernel: t.kernel, output: t.output };
 }
 
 /** Block contents that depend on the block number and a seed. */

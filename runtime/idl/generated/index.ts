@@ -17,7 +17,7 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
   Net: "767192090cb82cef0661635c7e53e28f7ae9f186c39ccd440498ae0e8814eb35",
-  NvmeBDev: "f7a96b71cee59d91f63299bb729cd7efa38467b75a221f030ed13859cec70262",
+  NvmeBDev: "1bdb29ccc4a37467251e2c8a712deb2c31560faefe4f20870d9c18bf364d25a4",
   Probe: "8b5715182a970fe12bcb84f77a1e8ac285d26e70938ed6ea213a9b41edeae08d",
   RegisterProbe: "726a8640ca8f849f3218ab278eb8e6d7b84665da5da755b9c207a00cdaecfc40",
 };

@@ -44,6 +44,7 @@ interface NvmeBDevCallee {
   submitAndPoll(a0_0: number, a1_0: number): void;
   pollCompletions(a0_0: number): void;
   flush(): void;
+  blocks(): void;
   stats(): void;
 }
 
@@ -107,6 +108,15 @@ export class NvmeBDevStub implements NvmeBDev {
     return this.#decode_flush(link);
   }
 
+  blocks(): RpcResult<bigint> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as NvmeBDevCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    gate.frame.c = gate.self;
+    try { callee.blocks(); } catch { return gate.lost(link); }
+    return this.#decode_blocks(link);
+  }
+
   stats(): RpcResult<NvmeStats> {
     const gate = this.#gate, link = this.#link;
     const callee = link.target as NvmeBDevCallee | null;
@@ -153,6 +163,15 @@ export class NvmeBDevStub implements NvmeBDev {
     f.v0 = undefined;
     if (v0 !== undefined) return gate.malformed(link, 'flush');
     return g.OK_UNDEFINED;
+  }
+
+  #decode_blocks(link: g.Link): RpcResult<bigint> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'bigint') return gate.malformed(link, 'blocks');
+    return { ok: true, value: v0 };
   }
 
   #decode_stats(link: g.Link): RpcResult<NvmeStats> {
@@ -227,6 +246,16 @@ export class NvmeBDevDispatcher implements NvmeBDevCallee {
     f.cur = prev;
   }
 
+  blocks(): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.blocks();
+      if (gate.result(r)) this.#encode_blocks(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
   stats(): void {
     const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
     f.cur = gate.self;
@@ -280,6 +309,14 @@ export class NvmeBDevDispatcher implements NvmeBDevCallee {
     const v = (r as { value: unknown }).value;
     const x0: unknown = v;
     if (x0 !== undefined) throw new TypeError('flush must return a undefined');
+    f.v0 = x0;
+  }
+
+  #encode_blocks(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (typeof x0 !== 'bigint') throw new TypeError('blocks must return a bigint');
     f.v0 = x0;
   }
 
@@ -366,6 +403,16 @@ export class NvmeBDevShadow implements NvmeBDev {
     for (let attempt = 0; ; attempt++) {
       const replay = attempt < g.SHADOW_REPLAYS;
       const r = this.#target.flush();
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+
+  blocks(): RpcResult<bigint> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.blocks();
       if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
         return r;
       }
