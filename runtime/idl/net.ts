@@ -3,6 +3,7 @@ import type { PacketBuffer } from './layouts.ts';
 
 /** What a batched network call hands back. */
 export type NetBatch = {
+  /** Buffers that came back in `collect` during the call (sent, or filled by a received frame). */
   readonly count: number;
   readonly packets: RRefDeque<PacketBuffer, 32>;
   readonly collect: RRefDeque<PacketBuffer, 32>;

@@ -1,74 +1,14 @@
 // The ixgbe driver domain on the inline 82599 model: bring-up, transmission to a traffic sink,
 // and a byte-exact round trip between two cabled ports, each driven by its own instance.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DmaPageFilter, filteredDma } from '../../drivers/hw/dma.ts';
-import type { NicHandle, NicOptions } from '../../drivers/hw/engine/engine.ts';
-import { InlineEngine } from '../../drivers/hw/engine/inline.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as R from '../../drivers/hw/ixgbe/registers.ts';
-import { PCI_COMMAND, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY } from '../../drivers/hw/pci.ts';
-import { stubOfNet } from '../../runtime/idl/generated/net.ts';
 import { PacketBuffer } from '../../runtime/idl/layouts.ts';
-import type { Net } from '../../runtime/idl/net.ts';
 import { RRef, RRefDeque } from '../../runtime/lib/index.ts';
-import type { Artifact } from '../../signer/artifact.ts';
-import { testKernel } from '../kernel/support.ts';
-import { driverArtifact, shutdownMachines, track, unwrap } from './support.ts';
-
-type Deque = RRefDeque<PacketBuffer, 32>;
-
-let artifact: Artifact;
-
-beforeAll(async () => {
-  artifact = await driverArtifact('ixgbe');
-});
+import { contents, drain, frame, nicMachine as machine, packet } from './packets.ts';
+import type { Deque } from './packets.ts';
+import { shutdownMachines, unwrap } from './support.ts';
 
 afterEach(shutdownMachines);
-
-/** A machine with the given ports (cabled together when `cable`), each with a driver instance. */
-async function machine(ports: NicOptions[], cable = false) {
-  const t = testKernel();
-  const filter = DmaPageFilter.forBuffer(t.kernel.heap.buffer);
-  const e = new InlineEngine(filteredDma(t.kernel.heap.buffer, filter));
-  track(t.kernel, e);
-  const nics: NicHandle[] = ports.map((o) => e.addIxgbe(o));
-  if (cable) e.connect(nics[0]!, nics[1]!);
-  await e.start();
-  const ids: number[] = [];
-  const nets: Net[] = nics.map((nic, i) => {
-    nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    t.kernel.attachDevice(`nic${i}`, { kind: 'ixgbe', bar0: nic.bar0, dma: filter });
-    const d = t.kernel.load(artifact, { args: [`nic${i}`, ''], devices: [`nic${i}`] });
-    ids.push(d.id);
-    return t.kernel.connect(d.exports[0]!, stubOfNet);
-  });
-  return { engine: e, nics, nets, ids, filter, kernel: t.kernel, output: t.output };
-}
-
-/** A frame of `len` bytes whose contents depend on `seed` (unicast destination). */
-function frame(len: number, seed: number): Uint8Array {
-  const f = new Uint8Array(len);
-  for (let i = 0; i < len; i++) f[i] = (i * 7 + seed * 13 + (i >> 8)) & 0xff;
-  f[0] = 0x02; // locally administered unicast
-  return f;
-}
-
-function packet(bytes: Uint8Array): RRef<PacketBuffer> {
-  const p = RRef.new(PacketBuffer);
-  p.set('len', bytes.length);
-  p.withBytes((b) => b.set(bytes, 2));
-  return p;
-}
-
-function contents(p: RRef<PacketBuffer>): Uint8Array {
-  const len = p.get('len');
-  return p.withBytes((b) => b.slice(2, 2 + len));
-}
-
-function drain(d: Deque): RRef<PacketBuffer>[] {
-  const out: RRef<PacketBuffer>[] = [];
-  for (let p = d.popFront(); p !== undefined; p = d.popFront()) out.push(p);
-  return out;
-}
 
 describe('ixgbe driver domain', () => {
   it('brings the port up: link, MAC address, zeroed statistics', async () => {

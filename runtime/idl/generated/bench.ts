@@ -2,8 +2,12 @@
 
 import * as g from '../../kernel/gate.ts';
 import type { Borrowed, RRef, RpcResult, Syscalls } from '../../lib/index.ts';
-import type { Callee, Caller } from '../bench.ts';
+import type { BlockApp, Callee, Caller, PacketApp } from '../bench.ts';
 import { Cell } from '../layouts.ts';
+import type { Net } from '../net.ts';
+import type { NvmeBDev } from '../nvme.ts';
+import { dispatcherOfNet, linkOfNet, stubOfNet } from './net.ts';
+import { dispatcherOfNvmeBDev, linkOfNvmeBDev, stubOfNvmeBDev } from './nvme.ts';
 
 // Layouts as this module was generated for: a changed layout makes the glue refuse to load.
 if (Cell.canonical !== "{value:u32}") throw new Error('generated glue is stale: layout Cell changed; run redleaf-check --idl --generate');
@@ -12,6 +16,141 @@ const K_Cell = g.rrefKind(Cell);
 /** What the glue's constructors demand: no one outside this module can make a stub, dispatcher or shadow. */
 const glueKey: object = Object.freeze({});
 
+/** What BlockApp's stubs call: its dispatcher in the callee's realm. */
+interface BlockAppCallee {
+  run(a0_0: boolean, a1_0: number, a2_0: number): void;
+}
+
+/** BlockApp as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfBlockAppStub: (o: unknown) => g.Link | undefined = () => undefined;
+
+export class BlockAppStub implements BlockApp {
+  readonly #gate: g.Gate;
+  readonly #link: g.Link;
+
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('BlockApp stubs are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#link = link;
+  }
+
+  static {
+    linkOfBlockAppStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as BlockAppStub).#link : undefined);
+  }
+
+  run(write: boolean, depth: number, ms: number): RpcResult<number> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as BlockAppCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    if (typeof write !== 'boolean') return gate.refused(link, 'run', 'write', 'it must be a boolean');
+    if (typeof depth !== 'number') return gate.refused(link, 'run', 'depth', 'it must be a number');
+    if (typeof ms !== 'number') return gate.refused(link, 'run', 'ms', 'it must be a number');
+    gate.frame.c = gate.self;
+    try { callee.run(write, depth, ms); } catch { return gate.lost(link); }
+    return this.#decode_run(link);
+  }
+
+  #decode_run(link: g.Link): RpcResult<number> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'run');
+    return { ok: true, value: v0 };
+  }
+}
+Object.freeze(BlockAppStub.prototype);
+Object.freeze(BlockAppStub);
+
+/** A BlockApp stub of this realm for `link`. */
+export function stubOfBlockApp(gate: g.Gate, link: g.Link): BlockApp {
+  return new BlockAppStub(glueKey, gate, link);
+}
+
+/** The link behind a BlockApp stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfBlockApp(o: unknown): g.Link | undefined {
+  return linkOfBlockAppStub(o);
+}
+
+/** BlockApp as its implementation's domain receives calls: checks, hands over, contains crashes. */
+export class BlockAppDispatcher implements BlockAppCallee {
+  readonly #gate: g.Gate;
+  readonly #impl: BlockApp;
+
+  constructor(key: object, gate: g.Gate, impl: BlockApp) {
+    if (key !== glueKey) throw new TypeError('BlockApp dispatchers are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#impl = impl;
+  }
+
+  run(a0_0: boolean, a1_0: number, a2_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.run(a0_0, a1_0, a2_0);
+      if (gate.result(r)) this.#encode_run(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  #encode_run(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (typeof x0 !== 'number') throw new TypeError('run must return a number');
+    f.v0 = x0;
+  }
+}
+Object.freeze(BlockAppDispatcher.prototype);
+Object.freeze(BlockAppDispatcher);
+
+export function dispatcherOfBlockApp(gate: g.Gate, impl: BlockApp): object {
+  return new BlockAppDispatcher(glueKey, gate, impl);
+}
+
+/** Shadow of BlockApp: restarts the domain behind it and replays calls its crash cut off. */
+export class BlockAppShadow implements BlockApp {
+  readonly #gate: g.Gate;
+  #link: g.Link;
+  #target: BlockApp;
+
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('BlockApp shadows are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#link = link;
+    this.#target = gate.stubFor(link, stubOfBlockApp);
+  }
+
+  /** Has the kernel re-create the shadowed domain; false when it cannot. */
+  #recover(): boolean {
+    const link = this.#gate.restartTarget();
+    if (link === undefined) return false;
+    this.#link = link;
+    this.#target = this.#gate.stubFor(link, stubOfBlockApp);
+    return true;
+  }
+
+  run(write: boolean, depth: number, ms: number): RpcResult<number> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.run(write, depth, ms);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+}
+Object.freeze(BlockAppShadow.prototype);
+Object.freeze(BlockAppShadow);
+
+/** The bundle entry of a shadow domain for BlockApp: its one argument is the link of the shadowed export. */
+export function bootBlockAppShadow(env: g.BootEnv): g.DomainControl {
+  return g.boot(env, (gate, _sys, args) => {
+    const shadow = new BlockAppShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'BlockApp', linkOfBlockApp, dispatcherOfBlockApp));
+  });
+}
 /** What Callee's stubs call: its dispatcher in the callee's realm. */
 interface CalleeCallee {
   nop(): void;
@@ -392,6 +531,18 @@ export function bootCallerShadow(env: g.BootEnv): g.DomainControl {
     gate.kernel.exported(gate.linkFor(shadow, 'Caller', linkOfCaller, dispatcherOfCaller));
   });
 }
+/** The signature of a domain's create function for CreateBlockApp: the syscall capability, then CreateBlockApp.create's parameters. */
+export type CreateBlockAppEntry = (sys: Syscalls, nvme: NvmeBDev) => BlockApp;
+
+/** The bundle entry of a domain created through CreateBlockApp. */
+export function bootCreateBlockApp(entry: CreateBlockAppEntry): (env: g.BootEnv) => g.DomainControl {
+  return (env) => g.boot(env, (gate, sys, args) => {
+    if (args.length !== 1) throw new TypeError('CreateBlockApp.create takes 1 argument');
+    const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfNvmeBDev);
+    const made = entry(sys, a0);
+    gate.kernel.exported(gate.linkFor(made, 'BlockApp', linkOfBlockApp, dispatcherOfBlockApp));
+  });
+}
 /** The signature of a domain's create function for CreateCallee: the syscall capability, then CreateCallee.create's parameters. */
 export type CreateCalleeEntry = (sys: Syscalls) => Callee;
 
@@ -413,5 +564,152 @@ export function bootCreateCaller(entry: CreateCallerEntry): (env: g.BootEnv) => 
     const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfCallee);
     const made = entry(sys, a0);
     gate.kernel.exported(gate.linkFor(made, 'Caller', linkOfCaller, dispatcherOfCaller));
+  });
+}
+/** The signature of a domain's create function for CreatePacketApp: the syscall capability, then CreatePacketApp.create's parameters. */
+export type CreatePacketAppEntry = (sys: Syscalls, net: Net) => PacketApp;
+
+/** The bundle entry of a domain created through CreatePacketApp. */
+export function bootCreatePacketApp(entry: CreatePacketAppEntry): (env: g.BootEnv) => g.DomainControl {
+  return (env) => g.boot(env, (gate, sys, args) => {
+    if (args.length !== 1) throw new TypeError('CreatePacketApp.create takes 1 argument');
+    const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfNet);
+    const made = entry(sys, a0);
+    gate.kernel.exported(gate.linkFor(made, 'PacketApp', linkOfPacketApp, dispatcherOfPacketApp));
+  });
+}
+/** What PacketApp's stubs call: its dispatcher in the callee's realm. */
+interface PacketAppCallee {
+  run(a0_0: boolean, a1_0: number, a2_0: number): void;
+}
+
+/** PacketApp as a caller sees it: every method crosses to the callee's dispatcher. */
+let linkOfPacketAppStub: (o: unknown) => g.Link | undefined = () => undefined;
+
+export class PacketAppStub implements PacketApp {
+  readonly #gate: g.Gate;
+  readonly #link: g.Link;
+
+  /** Stubs are made by the glue only (stubOf...): a stub made up by domain code could carry a link of its own. */
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('PacketApp stubs are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#link = link;
+  }
+
+  static {
+    linkOfPacketAppStub = (o) => (typeof o === 'object' && o !== null && #link in o ? (o as PacketAppStub).#link : undefined);
+  }
+
+  run(tx: boolean, batch: number, ms: number): RpcResult<number> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as PacketAppCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    if (typeof tx !== 'boolean') return gate.refused(link, 'run', 'tx', 'it must be a boolean');
+    if (typeof batch !== 'number') return gate.refused(link, 'run', 'batch', 'it must be a number');
+    if (typeof ms !== 'number') return gate.refused(link, 'run', 'ms', 'it must be a number');
+    gate.frame.c = gate.self;
+    try { callee.run(tx, batch, ms); } catch { return gate.lost(link); }
+    return this.#decode_run(link);
+  }
+
+  #decode_run(link: g.Link): RpcResult<number> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'number') return gate.malformed(link, 'run');
+    return { ok: true, value: v0 };
+  }
+}
+Object.freeze(PacketAppStub.prototype);
+Object.freeze(PacketAppStub);
+
+/** A PacketApp stub of this realm for `link`. */
+export function stubOfPacketApp(gate: g.Gate, link: g.Link): PacketApp {
+  return new PacketAppStub(glueKey, gate, link);
+}
+
+/** The link behind a PacketApp stub of this realm, if `o` is one (no public way leads from a stub to it). */
+export function linkOfPacketApp(o: unknown): g.Link | undefined {
+  return linkOfPacketAppStub(o);
+}
+
+/** PacketApp as its implementation's domain receives calls: checks, hands over, contains crashes. */
+export class PacketAppDispatcher implements PacketAppCallee {
+  readonly #gate: g.Gate;
+  readonly #impl: PacketApp;
+
+  constructor(key: object, gate: g.Gate, impl: PacketApp) {
+    if (key !== glueKey) throw new TypeError('PacketApp dispatchers are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#impl = impl;
+  }
+
+  run(a0_0: boolean, a1_0: number, a2_0: number): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.run(a0_0, a1_0, a2_0);
+      if (gate.result(r)) this.#encode_run(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
+  #encode_run(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (typeof x0 !== 'number') throw new TypeError('run must return a number');
+    f.v0 = x0;
+  }
+}
+Object.freeze(PacketAppDispatcher.prototype);
+Object.freeze(PacketAppDispatcher);
+
+export function dispatcherOfPacketApp(gate: g.Gate, impl: PacketApp): object {
+  return new PacketAppDispatcher(glueKey, gate, impl);
+}
+
+/** Shadow of PacketApp: restarts the domain behind it and replays calls its crash cut off. */
+export class PacketAppShadow implements PacketApp {
+  readonly #gate: g.Gate;
+  #link: g.Link;
+  #target: PacketApp;
+
+  constructor(key: object, gate: g.Gate, link: g.Link) {
+    if (key !== glueKey) throw new TypeError('PacketApp shadows are made by the kernel\'s glue only');
+    this.#gate = gate;
+    this.#link = link;
+    this.#target = gate.stubFor(link, stubOfPacketApp);
+  }
+
+  /** Has the kernel re-create the shadowed domain; false when it cannot. */
+  #recover(): boolean {
+    const link = this.#gate.restartTarget();
+    if (link === undefined) return false;
+    this.#link = link;
+    this.#target = this.#gate.stubFor(link, stubOfPacketApp);
+    return true;
+  }
+
+  run(tx: boolean, batch: number, ms: number): RpcResult<number> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.run(tx, batch, ms);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+}
+Object.freeze(PacketAppShadow.prototype);
+Object.freeze(PacketAppShadow);
+
+/** The bundle entry of a shadow domain for PacketApp: its one argument is the link of the shadowed export. */
+export function bootPacketAppShadow(env: g.BootEnv): g.DomainControl {
+  return g.boot(env, (gate, _sys, args) => {
+    const shadow = new PacketAppShadow(glueKey, gate, gate.linkArgument(args[0]));
+    gate.kernel.exported(gate.linkFor(shadow, 'PacketApp', linkOfPacketApp, dispatcherOfPacketApp));
   });
 }

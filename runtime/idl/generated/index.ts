@@ -3,9 +3,11 @@
 /** SHA-256 digest of every interface of the IDL the glue was generated from. */
 export const interfaceDigests: Readonly<Record<string, string>> = {
   BDev: "6e9433a5029b58213ad2c14fefbc5dfc5c5777f4661b957a87de3f157508724b",
+  BlockApp: "0c816cb49068b058fd042b1d0e89dad88b63c3b4f6048fbd646611d3dcce3f67",
   Callee: "ba432f29ec5a4e4d286ae20c4134de3563091db3c2292df6cc35c9c27aaefdb6",
   Caller: "691ac568139d275eb578a940b3ecdbf6f85890a8e170c2b90301bd75d8b47c33",
   CreateBDev: "7c2c37ef15d5a6e98afa8072a413768ef3f92b4f804ba9d488afb1a9f8535e36",
+  CreateBlockApp: "d1a86b892397a1616b0ad0be14f698b7c95312fd30575f3295adea18e16ecfa5",
   CreateCallee: "5a06b3e214bfa62e5b3f8c42d84b7deeb2fd45a6253a16a3572849b30d5748df",
   CreateCaller: "8e9498cccf3cf51815c8616a211eef12d9733fea422e8040df66311492d5745c",
   CreateEcho: "010774c223c5e52678f1c91ccc3d0684d3ec51c04a9bd03a1aaeb26c8f9b0f31",
@@ -13,11 +15,13 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateNetShadow: "bb73b0305dfd0bacf3a4bb3828426e598046e252b2622b087dd54177972e5a51",
   CreateNvme: "a74fae1090838676d2da98b3dbd121ba46ca10077ba037fa69dfcfc1fc8dd062",
   CreateNvmeShadow: "164d22998b0854517d371df4fb2c4379234d16ba99aa58a8030fef47bbc61190",
+  CreatePacketApp: "2f2b98defcd0438b01036902d1fc909e5fbdbfc1f1dd57461184610f7504b5e3",
   CreateProbe: "8ac38b2852fd5949b7757eeaa51287c73d876939f907b7cd042400f2fbfb045a",
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
   Net: "767192090cb82cef0661635c7e53e28f7ae9f186c39ccd440498ae0e8814eb35",
   NvmeBDev: "1bdb29ccc4a37467251e2c8a712deb2c31560faefe4f20870d9c18bf364d25a4",
+  PacketApp: "5a9fe909bb3642bbf57ffe058ae5d846817a4cdfd6e858c7972dbbaa1145ac77",
   Probe: "8b5715182a970fe12bcb84f77a1e8ac285d26e70938ed6ea213a9b41edeae08d",
   RegisterProbe: "726a8640ca8f849f3218ab278eb8e6d7b84665da5da755b9c207a00cdaecfc40",
 };
