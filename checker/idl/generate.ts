@@ -111,7 +111,11 @@ class ModuleWriter {
     const body_ = body.join('\n');
     const libTypes = ['Borrowed', 'RRef', 'RRefVec', 'RRefArray', 'RRefDeque', 'RpcResult', 'Syscalls'].filter((n) => new RegExp(`\\b${n}<|: ${n}\\b`).test(body_));
     if (libTypes.length > 0) out.push(`import type { ${libTypes.join(', ')} } from '../../lib/index.ts';`);
-    for (const [file, names] of [...this.#imports].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [file, all] of [...this.#imports].sort(([a], [b]) => a.localeCompare(b))) {
+      // Another interface's glue is imported only for what the body uses (a create parameter
+      // needs its stub; an interface crossing in a call needs its link and dispatcher too).
+      const names = [...all].filter((n) => !/^(stubOf|linkOf|dispatcherOf)/.test(n) || new RegExp(`\\b${n}\\b`).test(body_));
+      if (names.length === 0) continue;
       const sorted = [...names].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
       const allTypes = sorted.every((n) => n.startsWith('type '));
       out.push(allTypes ? `import type { ${sorted.map((n) => n.slice(5)).join(', ')} } from '${file}';` : `import { ${sorted.join(', ')} } from '${file}';`);
@@ -127,7 +131,6 @@ class ModuleWriter {
     out.push('const glueKey: object = Object.freeze({});');
     out.push('');
     out.push(...body);
-    // Unused-import noise is avoided by construction; an empty kinds list is fine.
     return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
   }
 

@@ -29,9 +29,10 @@ describe('runtime/idl', () => {
   it('models every tagged interface', () => {
     expect(runtime.model.interfaces.map((i) => `${i.tag} ${i.name}`)).toEqual([
       'idl BDev', 'idl BlockApp', 'idl Callee', 'idl Caller', 'create CreateBDev', 'create CreateBlockApp',
-      'create CreateCallee', 'create CreateCaller', 'create CreateEcho', 'create CreateNet', 'create CreateNetShadow',
-      'create CreateNvme', 'create CreateNvmeShadow', 'create CreatePacketApp', 'create CreateProbe',
-      'create CreateRegisterProbe', 'idl Echo', 'idl Net', 'idl NvmeBDev', 'idl PacketApp', 'idl Probe', 'idl RegisterProbe',
+      'create CreateCallee', 'create CreateCaller', 'create CreateEcho', 'create CreateFileSystem', 'create CreateNet',
+      'create CreateNetShadow', 'create CreateNvme', 'create CreateNvmeShadow', 'create CreatePacketApp',
+      'create CreateProbe', 'create CreateRamDisk', 'create CreateRegisterProbe', 'idl Echo', 'idl FileSystem', 'idl Net',
+      'idl NvmeBDev', 'idl PacketApp', 'idl Probe', 'idl RamDisk', 'idl RegisterProbe',
     ]);
   });
 

@@ -5,7 +5,7 @@ import type { Borrowed, RRef, RpcResult, Syscalls } from '../../lib/index.ts';
 import type { BDev } from '../bdev.ts';
 import { Block } from '../layouts.ts';
 import type { NvmeBDev } from '../nvme.ts';
-import { dispatcherOfNvmeBDev, linkOfNvmeBDev, stubOfNvmeBDev } from './nvme.ts';
+import { stubOfNvmeBDev } from './nvme.ts';
 
 // Layouts as this module was generated for: a changed layout makes the glue refuse to load.
 if (Block.canonical !== "[u8;4096]") throw new Error('generated glue is stale: layout Block changed; run redleaf-check --idl --generate');

@@ -6,8 +6,8 @@ import type { BlockApp, Callee, Caller, PacketApp } from '../bench.ts';
 import { Cell } from '../layouts.ts';
 import type { Net } from '../net.ts';
 import type { NvmeBDev } from '../nvme.ts';
-import { dispatcherOfNet, linkOfNet, stubOfNet } from './net.ts';
-import { dispatcherOfNvmeBDev, linkOfNvmeBDev, stubOfNvmeBDev } from './nvme.ts';
+import { stubOfNet } from './net.ts';
+import { stubOfNvmeBDev } from './nvme.ts';
 
 // Layouts as this module was generated for: a changed layout makes the glue refuse to load.
 if (Cell.canonical !== "{value:u32}") throw new Error('generated glue is stale: layout Cell changed; run redleaf-check --idl --generate');

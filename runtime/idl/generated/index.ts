@@ -11,24 +11,30 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateCallee: "5a06b3e214bfa62e5b3f8c42d84b7deeb2fd45a6253a16a3572849b30d5748df",
   CreateCaller: "8e9498cccf3cf51815c8616a211eef12d9733fea422e8040df66311492d5745c",
   CreateEcho: "010774c223c5e52678f1c91ccc3d0684d3ec51c04a9bd03a1aaeb26c8f9b0f31",
+  CreateFileSystem: "cba3bd69b5056af8c00eb517d170015c1e0d8ac45b677b290b313fcfaac0cd2d",
   CreateNet: "457a4431c3f1b5feb692f9a15006d2958a3b938afa9c6c36138ff384f4345355",
   CreateNetShadow: "bb73b0305dfd0bacf3a4bb3828426e598046e252b2622b087dd54177972e5a51",
   CreateNvme: "a74fae1090838676d2da98b3dbd121ba46ca10077ba037fa69dfcfc1fc8dd062",
   CreateNvmeShadow: "164d22998b0854517d371df4fb2c4379234d16ba99aa58a8030fef47bbc61190",
   CreatePacketApp: "2f2b98defcd0438b01036902d1fc909e5fbdbfc1f1dd57461184610f7504b5e3",
   CreateProbe: "8ac38b2852fd5949b7757eeaa51287c73d876939f907b7cd042400f2fbfb045a",
+  CreateRamDisk: "a1080d40108338637ae96d5545a770a209911d82113c5341d6b1b9a85b3ee833",
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
+  FileSystem: "dc128ebd35020b7ceeec187cb207feac03211be256b0c09b5dedd5a7718145f9",
   Net: "767192090cb82cef0661635c7e53e28f7ae9f186c39ccd440498ae0e8814eb35",
   NvmeBDev: "1bdb29ccc4a37467251e2c8a712deb2c31560faefe4f20870d9c18bf364d25a4",
   PacketApp: "5a9fe909bb3642bbf57ffe058ae5d846817a4cdfd6e858c7972dbbaa1145ac77",
   Probe: "8b5715182a970fe12bcb84f77a1e8ac285d26e70938ed6ea213a9b41edeae08d",
+  RamDisk: "14512d0956ba9adf9a78c2af3741e7d19c315eec7cec7e6c1fd25e6661510b4e",
   RegisterProbe: "726a8640ca8f849f3218ab278eb8e6d7b84665da5da755b9c207a00cdaecfc40",
 };
 
 export * from './bdev.ts';
 export * from './bench.ts';
+export * from './fs.ts';
 export * from './net.ts';
 export * from './nvme.ts';
+export * from './ramdisk.ts';
 export * from './test.ts';
 export * from './types.ts';
