@@ -19,6 +19,11 @@ export interface TypeInfo {
   readonly refOffsets: readonly number[];
 }
 
+/** A registered type: also the set of its reference offsets (an RRefArray has thousands). */
+interface RegisteredType extends TypeInfo {
+  readonly refAt: ReadonlySet<number>;
+}
+
 export interface HeapOptions {
   /** Bytes of the data buffer (DMA memory for the devices). Default 64 MiB. */
   size?: number;
@@ -53,8 +58,8 @@ export class SharedHeap {
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
   private readonly allocator: SizeClassAllocator;
-  private readonly types = new Map<number, TypeInfo>();
-  private lastType: TypeInfo | undefined;
+  private readonly types = new Map<number, RegisteredType>();
+  private lastType: RegisteredType | undefined;
   /** Objects, bytes and quota of every owner, in shared memory (see accounts.ts). */
   readonly accounts: Accounts;
   /** The registry's and the accounts' columns, as moves.ts takes them. */
@@ -62,7 +67,7 @@ export class SharedHeap {
   /** Free caches by account row; host-side only (allocation always goes through the kernel). */
   private readonly caches: (FreeCache | undefined)[] = new Array<FreeCache | undefined>(MAX_DOMAINS).fill(undefined);
   /** Type of each live slot, so drop needs no lookup by type id. */
-  private readonly slotType: (TypeInfo | undefined)[];
+  private readonly slotType: (RegisteredType | undefined)[];
   /** Violations detected and refused (double frees, stale handles, corrupt nested references). */
   readonly violations = { doubleFree: 0, useAfterFree: 0, corruptRef: 0 };
 
@@ -77,7 +82,7 @@ export class SharedHeap {
     this.u32 = new Uint32Array(this.buffer);
     this.allocator = new SizeClassAllocator(size);
     this.registry = new Registry(options.maxObjects ?? 256 * 1024);
-    this.slotType = new Array<TypeInfo | undefined>(this.registry.capacity).fill(undefined);
+    this.slotType = new Array<RegisteredType | undefined>(this.registry.capacity).fill(undefined);
     this.accounts = new Accounts();
     this.columns = columnsOf(this.registry, this.accounts);
   }
@@ -96,7 +101,8 @@ export class SharedHeap {
     for (const off of info.refOffsets) {
       if (!Number.isSafeInteger(off) || off < 0 || off % 4 !== 0) throw new HeapError('BAD_TYPE', `bad nested reference offset ${off}`);
     }
-    this.types.set(info.typeId, Object.freeze({ typeId: info.typeId, canonical: info.canonical, refOffsets: Object.freeze([...info.refOffsets]) }));
+    const refOffsets = Object.freeze([...info.refOffsets]);
+    this.types.set(info.typeId, Object.freeze({ typeId: info.typeId, canonical: info.canonical, refOffsets, refAt: new Set(refOffsets) }));
   }
 
   typeInfo(typeId: number): TypeInfo | undefined {
@@ -464,7 +470,7 @@ export class SharedHeap {
 
   private refWord(slot: number, refOffset: number): number {
     const info = this.slotType[slot]!;
-    if (!info.refOffsets.includes(refOffset)) {
+    if (!info.refAt.has(refOffset)) {
       throw new HeapError('BAD_REF', `offset ${refOffset} of ${info.canonical} is not a nested reference field`);
     }
     return (this.registry.offset[slot]! + refOffset) >>> 2;
