@@ -19,9 +19,24 @@ export interface TypeInfo {
   readonly refOffsets: readonly number[];
 }
 
-/** A registered type: also the set of its reference offsets (an RRefArray has thousands). */
+/**
+ * A registered type, with what makes "is this a reference field?" cheap: an RRefArray or
+ * RRefDeque has thousands of reference fields, evenly spaced (first, stride, count); other
+ * types have a few, kept in a set.
+ */
 interface RegisteredType extends TypeInfo {
   readonly refAt: ReadonlySet<number>;
+  readonly refFirst: number;
+  readonly refStride: number;
+  readonly refCount: number;
+}
+
+/** The first offset and stride of evenly spaced offsets (stride 0 when they are not). */
+function evenSpacing(offsets: readonly number[]): [number, number] {
+  if (offsets.length < 2) return [0, 0];
+  const stride = offsets[1]! - offsets[0]!;
+  for (let i = 2; i < offsets.length; i++) if (offsets[i]! - offsets[i - 1]! !== stride) return [0, 0];
+  return stride > 0 ? [offsets[0]!, stride] : [0, 0];
 }
 
 export interface HeapOptions {
@@ -102,7 +117,10 @@ export class SharedHeap {
       if (!Number.isSafeInteger(off) || off < 0 || off % 4 !== 0) throw new HeapError('BAD_TYPE', `bad nested reference offset ${off}`);
     }
     const refOffsets = Object.freeze([...info.refOffsets]);
-    this.types.set(info.typeId, Object.freeze({ typeId: info.typeId, canonical: info.canonical, refOffsets, refAt: new Set(refOffsets) }));
+    const [refFirst, refStride] = evenSpacing(refOffsets);
+    this.types.set(info.typeId, Object.freeze({
+      typeId: info.typeId, canonical: info.canonical, refOffsets, refAt: new Set(refOffsets), refFirst, refStride, refCount: refOffsets.length,
+    }));
   }
 
   typeInfo(typeId: number): TypeInfo | undefined {
@@ -470,7 +488,9 @@ export class SharedHeap {
 
   private refWord(slot: number, refOffset: number): number {
     const info = this.slotType[slot]!;
-    if (!info.refAt.has(refOffset)) {
+    const k = (refOffset - info.refFirst) / info.refStride;
+    const isRef = info.refStride > 0 ? Number.isInteger(k) && k >= 0 && k < info.refCount : info.refAt.has(refOffset);
+    if (!isRef) {
       throw new HeapError('BAD_REF', `offset ${refOffset} of ${info.canonical} is not a nested reference field`);
     }
     return (this.registry.offset[slot]! + refOffset) >>> 2;

@@ -109,8 +109,10 @@ interface DomainRecord {
   readonly links: Link[];
   readonly exports: Link[];
   readonly timers: Set<NodeJS.Timeout | NodeJS.Immediate>;
-  /** DMA windows granted to devices for this domain's objects ("device@addr" -> length), revoked when it dies. */
-  readonly dmaGrants: Map<string, number>;
+  /** DMA windows granted to devices for this domain's objects (address -> length per device), revoked when it dies. */
+  readonly dmaGrants: Map<AttachedDevice, Map<number, number>>;
+  /** Devices whose `mmio` or `dma` use this domain passed the capability check for (checked once). */
+  readonly granted: { readonly mmio: Map<string, AttachedDevice>; readonly dma: Map<string, AttachedDevice> };
   /** Milliseconds the last crash took to handle (links cut, calls failed, heap reclaimed). */
   crashMs: number;
 }
@@ -182,7 +184,7 @@ export class Kernel {
     if (options.quota !== undefined) this.heap.setQuota(id, options.quota);
     const rec: DomainRecord = {
       id, name, bundle, statement, options, state: 'running', reason: undefined, alive: true, realm: undefined, control: undefined,
-      links: [], exports: [], timers: new Set(), dmaGrants: new Map(), crashMs: 0,
+      links: [], exports: [], timers: new Set(), dmaGrants: new Map(), granted: { mmio: new Map(), dma: new Map() }, crashMs: 0,
     };
     this.#domains.set(id, rec);
     try {
@@ -248,9 +250,8 @@ export class Kernel {
     rec.timers.clear();
     this.threads.endAll(id);
     // The device stops DMA into memory the driver no longer owns, before that memory is freed.
-    for (const [key, len] of rec.dmaGrants) {
-      const at = key.lastIndexOf('@');
-      this.#devices.get(key.slice(0, at))?.dma?.revoke(Number(key.slice(at + 1)), len);
+    for (const [device, windows] of rec.dmaGrants) {
+      for (const [addr, len] of windows) device.dma?.revoke(addr, len);
     }
     rec.dmaGrants.clear();
     const control = rec.control;
@@ -306,11 +307,15 @@ export class Kernel {
   }
 
   #device(rec: DomainRecord | undefined, name: string, what: 'mmio' | 'dma'): AttachedDevice {
+    // Every register access and DMA grant asks: the answer is kept per domain once given.
+    const known = rec?.granted[what].get(name);
+    if (known !== undefined) return known;
     const device = this.#devices.get(name);
     const given = rec?.options.devices?.includes(name) === true;
     if (rec === undefined || device === undefined || !given || !rec.statement.capabilities.includes(`${what}:${device.kind}`)) {
       throw new Error(`${rec?.name ?? 'the kernel'} was not granted ${what} of device ${name}`);
     }
+    rec.granted[what].set(name, device);
     return device;
   }
 
@@ -457,12 +462,16 @@ export class Kernel {
       },
       dmaGrant: (device: string, slot: number, gen: number): number => {
         if (!alive()) throw new Error(`${name} has crashed`);
-        const dev = String(device);
-        const dma = this.#device(rec, dev, 'dma').dma!;
+        const attached = this.#device(rec, String(device), 'dma');
         if (!this.heap.isLiveRoot(self, slot, gen)) throw new Error(`${name} can only hand a device objects it owns`);
         const addr = this.heap.registry.offset[slot]!, len = this.heap.registry.size[slot]!;
-        dma.allow(addr, len);
-        rec!.dmaGrants.set(`${dev}@${addr}`, len);
+        let windows = rec!.dmaGrants.get(attached);
+        if (windows === undefined) rec!.dmaGrants.set(attached, (windows = new Map()));
+        // A driver hands the same buffers to its device again and again: grant each once.
+        if (windows.get(addr) !== len) {
+          attached.dma!.allow(addr, len);
+          windows.set(addr, len);
+        }
         return addr;
       },
       restart: (): Link => {

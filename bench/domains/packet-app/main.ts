@@ -48,13 +48,16 @@ export function create(sys: Syscalls, net: Net): PacketApp {
       const end = sys.now() + ms;
       for (let calls = 0; ; calls++) {
         if (calls % CLOCK_EVERY === 0 && sys.now() >= end) break;
-        move(pool, packets, batch - packets.length);
+        if (packets.length < batch) move(pool, packets, batch - packets.length);
         const r = net.submitAndPoll(packets, collect, tx);
         if (!r.ok) throw new Error(`packet-app: ${r.error.message}`);
         packets = r.value.packets;
         collect = r.value.collect;
         count += r.value.count;
-        move(collect, pool, r.value.count);
+        // What came back goes round again at once (the pool only covers what the rings hold).
+        const reuse = Math.min(r.value.count, batch - packets.length);
+        move(collect, packets, reuse);
+        move(collect, pool, r.value.count - reuse);
       }
       return ok(count);
     },
