@@ -3,6 +3,7 @@
 import { DmaPageFilter, filteredDma } from '../../drivers/hw/dma.ts';
 import type { NicHandle, NicOptions } from '../../drivers/hw/engine/engine.ts';
 import { InlineEngine } from '../../drivers/hw/engine/inline.ts';
+import { ThreadedEngine } from '../../drivers/hw/engine/threaded.ts';
 import { PCI_COMMAND, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY } from '../../drivers/hw/pci.ts';
 import { stubOfNet } from '../../runtime/idl/generated/net.ts';
 import { PacketBuffer } from '../../runtime/idl/layouts.ts';
@@ -18,6 +19,24 @@ export type Deque = RRefDeque<PacketBuffer, 32>;
 export interface PortDriver {
   shadow?: boolean;
   faults?: string;
+}
+
+/** A machine on the threaded engine (the device on its own thread); see {@link nicMachine}. */
+export async function threadedNicMachine(ports: NicOptions[], cable = false) {
+  const artifact = await driverArtifact('ixgbe');
+  const t = testKernel();
+  const filter = DmaPageFilter.forBuffer(t.kernel.heap.buffer);
+  const e = new ThreadedEngine(filteredDma(t.kernel.heap.buffer, filter));
+  track(t.kernel, e);
+  const nics: NicHandle[] = ports.map((o) => e.addIxgbe(o));
+  if (cable) e.connect(nics[0]!, nics[1]!);
+  await e.start();
+  const nets: Net[] = nics.map((nic, i) => {
+    nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    t.kernel.attachDevice(`nic${i}`, { kind: 'ixgbe', bar0: nic.bar0, dma: filter });
+    return t.kernel.connect(t.kernel.load(artifact, { args: [`nic${i}`, ''], devices: [`nic${i}`] }).exports[0]!, stubOfNet);
+  });
+  return { engine: e, nics, nets, kernel: t.kernel, output: t.output };
 }
 
 /** A machine with the given ports (cabled together when `cable`), each with a driver instance. */
