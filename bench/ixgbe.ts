@@ -8,6 +8,7 @@ import { LINE_RATE_64B_PPS } from '../drivers/hw/wires/traffic.ts';
 import type { PacketApp } from '../runtime/idl/bench.ts';
 import { stubOfPacketApp } from '../runtime/idl/generated/bench.ts';
 import { create as bareApp } from './domains/packet-app/main.ts';
+import os from 'node:os';
 import { BenchMachine, CONFIGS } from './lib/machine.ts';
 import type { Config } from './lib/machine.ts';
 import { median, round } from './lib/measure.ts';
@@ -28,6 +29,8 @@ export default async function main(args: string[]): Promise<void> {
   const ms = smoke ? 20 : quick ? 200 : 500;
   const samples = smoke ? 1 : quick ? 3 : 7;
 
+  // Two spinning threads need two idle cores: the machine's load says whether they had them.
+  const loadBefore = os.loadavg()[0] ?? 0;
   const m = new BenchMachine();
   // One port per configuration: a generator offers 60-byte frames (64 on the wire) as fast as
   // the port takes them, and a sink takes whatever the port sends.
@@ -77,7 +80,7 @@ export default async function main(args: string[]): Promise<void> {
     domain_of_bare: { target: 0.9, met: TESTS.every((t) => ratio('redleaf-domain', t.test) >= 0.9) },
     shadow_of_bare: { target: 0.85, met: TESTS.every((t) => ratio('redleaf-shadow', t.test) >= 0.85) },
   };
-  const file = await writeResult('ixgbe', { ms_per_sample: ms, samples, line_rate_mpps: round(LINE_RATE_MPPS, 2), rows, ratios, targets });
+  const file = await writeResult('ixgbe', { load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, line_rate_mpps: round(LINE_RATE_MPPS, 2), rows, ratios, targets });
   const chart = await writeChart('ixgbe', barChart({
     title: 'ixgbe driver: 64-byte frames (Mpps; device on its own thread)',
     unit: 'Mpps',

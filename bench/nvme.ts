@@ -8,6 +8,7 @@ import type { NvmeHandle } from '../drivers/hw/engine/engine.ts';
 import type { BlockApp } from '../runtime/idl/bench.ts';
 import { stubOfBlockApp } from '../runtime/idl/generated/bench.ts';
 import { create as bareApp } from './domains/block-app/main.ts';
+import os from 'node:os';
 import { BenchMachine, CONFIGS } from './lib/machine.ts';
 import type { Config } from './lib/machine.ts';
 import { median, round } from './lib/measure.ts';
@@ -31,6 +32,8 @@ export default async function main(args: string[]): Promise<void> {
   const ms = smoke ? 20 : quick ? 200 : 500;
   const samples = smoke ? 1 : quick ? 3 : 7;
 
+  // Two spinning threads need two idle cores: the machine's load says whether they had them.
+  const loadBefore = os.loadavg()[0] ?? 0;
   const m = new BenchMachine();
   const devices = new Map<string, NvmeHandle>();
   for (const model of MODELS) {
@@ -86,7 +89,7 @@ export default async function main(args: string[]): Promise<void> {
     read_4k_32_unthrottled_domain_kiops: { target: 1000, value: at('redleaf-domain', 'unthrottled', 'read-4k-32'), met: at('redleaf-domain', 'unthrottled', 'read-4k-32') >= 1000 },
     p3700_share_of_limit: { target: 0.95, met: p3700Share.every((p) => p.of_limit >= 0.95) },
   };
-  const file = await writeResult('nvme', { ms_per_sample: ms, samples, p3700_limit_kiops: P3700_KIOPS, rows, ratios, p3700_share_of_limit: p3700Share, targets });
+  const file = await writeResult('nvme', { load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, p3700_limit_kiops: P3700_KIOPS, rows, ratios, p3700_share_of_limit: p3700Share, targets });
   const chart = await writeChart('nvme', barChart({
     title: 'NVMe driver: 4 KiB random I/O (K IOPS; device on its own thread)',
     unit: 'K IOPS',

@@ -7,6 +7,7 @@ import { P3700_SERVICE } from '../drivers/hw/nvme/service.ts';
 import { stubOfNvmeBDev } from '../runtime/idl/generated/nvme.ts';
 import { Block, BlockRequest } from '../runtime/idl/layouts.ts';
 import { RRef, RRefDeque } from '../runtime/lib/index.ts';
+import os from 'node:os';
 import { BenchMachine } from './lib/machine.ts';
 import { median, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
@@ -23,6 +24,8 @@ export default async function main(args: string[]): Promise<void> {
   const seconds = smoke ? 0.3 : at >= 0 ? Number(args[at + 1]) : 10;
   const crashEveryMs = smoke ? 100 : 1000;
 
+  // Two spinning threads need two idle cores: the machine's load says whether they had them.
+  const loadBefore = os.loadavg()[0] ?? 0;
   const m = new BenchMachine();
   const disk = m.engine.addNvme({ namespaces: [{ memory: BLOCKS * 4096, cacheBlocks: 4096 }], service: P3700_SERVICE });
   await m.engine.start();
@@ -106,6 +109,7 @@ export default async function main(args: string[]): Promise<void> {
 
   const restart = restartMs.map((ms) => round(ms, 3));
   const result = {
+    load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) },
     seconds: round(elapsed / 1000, 2),
     crash_every_ms: crashEveryMs,
     model: 'p3700',
