@@ -84,6 +84,12 @@ export type PowerCutMode =
  */
 export class WriteCache {
   private readonly blocks = new Map<number, Uint8Array>();
+  /**
+   * Where eviction goes on in the map's (insertion) order. Kept between evictions: a new
+   * iterator would step over every entry deleted since the start each time, and a full cache
+   * under steady writes deletes one per write.
+   */
+  private order: Iterator<[number, Uint8Array]> | undefined;
   private readonly spare: Uint8Array[] = [];
   enabled = true;
   constructor(private readonly store: BlockStore, private readonly blockSize: number, private readonly capacity: number) {}
@@ -106,7 +112,16 @@ export class WriteCache {
   }
 
   private evictOldest(): void {
-    for (const [lba, b] of this.blocks) {
+    // A live iterator: entries deleted after it was made are skipped, and a block rewritten
+    // since (deleted and set again) is met again at the end, where the newest are.
+    for (let tries = 0; tries < 2 && this.blocks.size > 0; tries++) {
+      this.order ??= this.blocks.entries();
+      const next = this.order.next();
+      if (next.done === true) {
+        this.order = undefined;
+        continue;
+      }
+      const [lba, b] = next.value;
       this.store.write(b, 0, lba * this.blockSize, this.blockSize);
       this.blocks.delete(lba);
       this.spare.push(b);
@@ -143,6 +158,7 @@ export class WriteCache {
       this.spare.push(b);
     }
     this.blocks.clear();
+    this.order = undefined;
     this.store.sync();
   }
 
@@ -170,6 +186,7 @@ export class WriteCache {
       this.spare.push(b);
     }
     this.blocks.clear();
+    this.order = undefined;
     this.store.sync();
     return lost;
   }
