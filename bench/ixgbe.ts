@@ -31,7 +31,9 @@ export default async function main(args: string[]): Promise<void> {
 
   // Two spinning threads need two idle cores: the machine's load says whether they had them.
   const loadBefore = os.loadavg()[0] ?? 0;
-  const m = new BenchMachine();
+  // --inline: devices on this thread, a diagnostic of CPU cost (written as <name>-inline.json).
+  const inline = args.includes('--inline');
+  const m = new BenchMachine(inline ? 'inline' : 'threaded');
   // One port per configuration: a generator offers 60-byte frames (64 on the wire) as fast as
   // the port takes them, and a sink takes whatever the port sends.
   const nics = new Map<Config, NicHandle>();
@@ -80,8 +82,8 @@ export default async function main(args: string[]): Promise<void> {
     domain_of_bare: { target: 0.9, met: TESTS.every((t) => ratio('redleaf-domain', t.test) >= 0.9) },
     shadow_of_bare: { target: 0.85, met: TESTS.every((t) => ratio('redleaf-shadow', t.test) >= 0.85) },
   };
-  const file = await writeResult('ixgbe', { load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, line_rate_mpps: round(LINE_RATE_MPPS, 2), rows, ratios, targets });
-  const chart = await writeChart('ixgbe', barChart({
+  const file = await writeResult(inline ? 'ixgbe-inline' : 'ixgbe', { engine: inline ? 'inline' : 'threaded', load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, line_rate_mpps: round(LINE_RATE_MPPS, 2), rows, ratios, targets });
+  const chart = await writeChart(inline ? 'ixgbe-inline' : 'ixgbe', barChart({
     title: 'ixgbe driver: 64-byte frames (Mpps; device on its own thread)',
     unit: 'Mpps',
     groups: TESTS.map((t) => ({ label: t.test, bars: CONFIGS.map((c) => ({ label: c, value: at(c, t.test) })) })),

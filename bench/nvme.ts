@@ -34,7 +34,9 @@ export default async function main(args: string[]): Promise<void> {
 
   // Two spinning threads need two idle cores: the machine's load says whether they had them.
   const loadBefore = os.loadavg()[0] ?? 0;
-  const m = new BenchMachine();
+  // --inline: devices on this thread, a diagnostic of CPU cost (written as <name>-inline.json).
+  const inline = args.includes('--inline');
+  const m = new BenchMachine(inline ? 'inline' : 'threaded');
   const devices = new Map<string, NvmeHandle>();
   for (const model of MODELS) {
     for (const config of CONFIGS) {
@@ -89,8 +91,8 @@ export default async function main(args: string[]): Promise<void> {
     read_4k_32_unthrottled_domain_kiops: { target: 1000, value: at('redleaf-domain', 'unthrottled', 'read-4k-32'), met: at('redleaf-domain', 'unthrottled', 'read-4k-32') >= 1000 },
     p3700_share_of_limit: { target: 0.95, met: p3700Share.every((p) => p.of_limit >= 0.95) },
   };
-  const file = await writeResult('nvme', { load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, p3700_limit_kiops: P3700_KIOPS, rows, ratios, p3700_share_of_limit: p3700Share, targets });
-  const chart = await writeChart('nvme', barChart({
+  const file = await writeResult(inline ? 'nvme-inline' : 'nvme', { engine: inline ? 'inline' : 'threaded', load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, p3700_limit_kiops: P3700_KIOPS, rows, ratios, p3700_share_of_limit: p3700Share, targets });
+  const chart = await writeChart(inline ? 'nvme-inline' : 'nvme', barChart({
     title: 'NVMe driver: 4 KiB random I/O (K IOPS; device on its own thread)',
     unit: 'K IOPS',
     groups: MODELS.flatMap((model) => TESTS.map((t) => ({ label: `${t.test} ${model === 'p3700' ? 'P3700' : 'unthr.'}`, bars: CONFIGS.map((c) => ({ label: c, value: at(c, model, t.test) })) }))),
