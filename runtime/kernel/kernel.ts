@@ -163,7 +163,12 @@ export class Kernel {
    * A string is an artifact file's text, parsed strictly first.
    */
   load(artifact: Artifact | string, options: LoadOptions = {}): DomainInfo {
-    const { statement, bundle } = verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#policyNow());
+    return this.#instantiate(verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#policyNow()), options);
+  }
+
+  /** Loads what verifyArtifact accepted: a new instance of its bundle in a new realm. */
+  #instantiate(verified: { statement: Statement; bundle: DomainBundle }, options: LoadOptions): DomainInfo {
+    const { statement, bundle } = verified;
     if (options.restart !== undefined && !statement.capabilities.includes('restart')) {
       throw new DomainLoadError(`${statement.domain.name}: it did not declare the 'restart' capability a shadow needs`);
     }
@@ -328,7 +333,10 @@ export class Kernel {
    * restart statistics (live: they grow as restarts happen).
    */
   loadShadowed(artifact: Artifact, shadow: Artifact, options: LoadOptions = {}): { shadow: DomainInfo; target: () => DomainInfo; stats: ShadowStats } {
-    let target = this.load(artifact, options);
+    // Verified once: a restart instantiates the same verified bundle again (the signature check
+    // is most of a load, and a restart is on the shadow's critical path).
+    const verified = verifyArtifact(artifact, this.#policyNow());
+    let target = this.#instantiate(verified, options);
     const restartMs: number[] = [];
     const stats = { restarts: 0, restartMs };
     // The link the shadow holds. A restart points it at the new instance's export, so whatever
@@ -338,7 +346,7 @@ export class Kernel {
       const current = this.#domains.get(target.id);
       if (current !== undefined && current.alive) return held;
       const t0 = performance.now();
-      target = this.load(artifact, options);
+      target = this.#instantiate(verified, options);
       const fresh = target.exports[0]!;
       held.target = fresh.target;
       held.callee = fresh.callee;
