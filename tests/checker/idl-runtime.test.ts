@@ -28,11 +28,12 @@ describe('runtime/idl', () => {
 
   it('models every tagged interface', () => {
     expect(runtime.model.interfaces.map((i) => `${i.tag} ${i.name}`)).toEqual([
-      'idl BDev', 'idl BlockApp', 'idl Callee', 'idl Caller', 'create CreateBDev', 'create CreateBlockApp',
+      'idl BDev', 'idl BlockApp', 'idl Callee', 'idl Caller', 'idl Console', 'create CreateBDev', 'create CreateBlockApp',
       'create CreateCallee', 'create CreateCaller', 'create CreateEcho', 'create CreateFileSystem', 'create CreateNet',
       'create CreateNetShadow', 'create CreateNvme', 'create CreateNvmeShadow', 'create CreatePacketApp',
-      'create CreateProbe', 'create CreateRamDisk', 'create CreateRegisterProbe', 'idl Echo', 'idl FileSystem', 'idl Net',
-      'idl NvmeBDev', 'idl PacketApp', 'idl Probe', 'idl RamDisk', 'idl RegisterProbe',
+      'create CreateProbe', 'create CreateProgram', 'create CreateRamDisk', 'create CreateRegisterProbe', 'create CreateRv6Core',
+      'idl Echo', 'idl FileSystem', 'idl Loader', 'idl Net', 'idl NvmeBDev', 'idl PacketApp', 'idl Probe', 'idl Program',
+      'idl RamDisk', 'idl RegisterProbe', 'idl Rv6', 'idl Rv6Core',
     ]);
   });
 

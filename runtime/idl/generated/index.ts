@@ -6,6 +6,7 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   BlockApp: "0c816cb49068b058fd042b1d0e89dad88b63c3b4f6048fbd646611d3dcce3f67",
   Callee: "ba432f29ec5a4e4d286ae20c4134de3563091db3c2292df6cc35c9c27aaefdb6",
   Caller: "691ac568139d275eb578a940b3ecdbf6f85890a8e170c2b90301bd75d8b47c33",
+  Console: "8663ad122a716c968a2e70b6fdd0a631a3c4326f5a5b0bd10560d085ef7d14bd",
   CreateBDev: "7c2c37ef15d5a6e98afa8072a413768ef3f92b4f804ba9d488afb1a9f8535e36",
   CreateBlockApp: "d1a86b892397a1616b0ad0be14f698b7c95312fd30575f3295adea18e16ecfa5",
   CreateCallee: "5a06b3e214bfa62e5b3f8c42d84b7deeb2fd45a6253a16a3572849b30d5748df",
@@ -18,16 +19,22 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateNvmeShadow: "164d22998b0854517d371df4fb2c4379234d16ba99aa58a8030fef47bbc61190",
   CreatePacketApp: "2f2b98defcd0438b01036902d1fc909e5fbdbfc1f1dd57461184610f7504b5e3",
   CreateProbe: "8ac38b2852fd5949b7757eeaa51287c73d876939f907b7cd042400f2fbfb045a",
+  CreateProgram: "0b6dfdf6e29305a3f2824912058d6ca1aa4ae076d640af6687151b0f8844f1cf",
   CreateRamDisk: "a1080d40108338637ae96d5545a770a209911d82113c5341d6b1b9a85b3ee833",
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
+  CreateRv6Core: "47f991fd6b66ade08921136248df57fa5e56b8d22d07d299d0e11ed281076b08",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
   FileSystem: "dc128ebd35020b7ceeec187cb207feac03211be256b0c09b5dedd5a7718145f9",
+  Loader: "db4df9494eb1a4c060755e699efa8b403be6f54a44d2accea02c652456513e96",
   Net: "767192090cb82cef0661635c7e53e28f7ae9f186c39ccd440498ae0e8814eb35",
   NvmeBDev: "1bdb29ccc4a37467251e2c8a712deb2c31560faefe4f20870d9c18bf364d25a4",
   PacketApp: "5a9fe909bb3642bbf57ffe058ae5d846817a4cdfd6e858c7972dbbaa1145ac77",
   Probe: "8b5715182a970fe12bcb84f77a1e8ac285d26e70938ed6ea213a9b41edeae08d",
+  Program: "eb82ba25651d2190d3fae455cd462423157c476d818339fed362612678322989",
   RamDisk: "14512d0956ba9adf9a78c2af3741e7d19c315eec7cec7e6c1fd25e6661510b4e",
   RegisterProbe: "726a8640ca8f849f3218ab278eb8e6d7b84665da5da755b9c207a00cdaecfc40",
+  Rv6: "7d80bf70b5c56f3deabad75205835a01cbe2f5e49b5f720ffeb6eb5f916968da",
+  Rv6Core: "449b15a1fb74b725500f15eb0dca7d89cac2de3ee9bab7279d64411a3e3a800b",
 };
 
 export * from './bdev.ts';
@@ -36,5 +43,6 @@ export * from './fs.ts';
 export * from './net.ts';
 export * from './nvme.ts';
 export * from './ramdisk.ts';
+export * from './rv6.ts';
 export * from './test.ts';
 export * from './types.ts';
