@@ -8,10 +8,9 @@ import { LINE_RATE_64B_PPS } from '../drivers/hw/wires/traffic.ts';
 import type { PacketApp } from '../runtime/idl/bench.ts';
 import { stubOfPacketApp } from '../runtime/idl/generated/bench.ts';
 import { create as bareApp } from './domains/packet-app/main.ts';
-import os from 'node:os';
-import { BenchMachine, CONFIGS } from './lib/machine.ts';
+import { BenchMachine, CONFIGS, driverBenchOptions, loadAverage, roundRobin } from './lib/machine.ts';
 import type { Config } from './lib/machine.ts';
-import { median, round } from './lib/measure.ts';
+import { round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { barChart } from './lib/svg.ts';
 
@@ -24,15 +23,8 @@ const TESTS = [
 const LINE_RATE_MPPS = LINE_RATE_64B_PPS / 1e6;
 
 export default async function main(args: string[]): Promise<void> {
-  const smoke = args.includes('--smoke');
-  const quick = smoke || args.includes('--quick');
-  const ms = smoke ? 20 : quick ? 200 : 500;
-  const samples = smoke ? 1 : quick ? 3 : 7;
-
-  // Two spinning threads need two idle cores: the machine's load says whether they had them.
-  const loadBefore = os.loadavg()[0] ?? 0;
-  // --inline: devices on this thread, a diagnostic of CPU cost (written as <name>-inline.json).
-  const inline = args.includes('--inline');
+  const o = driverBenchOptions(args);
+  const { ms, samples, inline } = o;
   const m = new BenchMachine(inline ? 'inline' : 'threaded');
   // One port per configuration: a generator offers 60-byte frames (64 on the wire) as fast as
   // the port takes them, and a sink takes whatever the port sends.
@@ -56,18 +48,13 @@ export default async function main(args: string[]): Promise<void> {
 
   const rows: { config: Config; test: string; mpps: number }[] = [];
   for (const t of TESTS) {
-    // Round-robin over the configurations, so each sees the same machine noise.
-    const taken = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
-    for (let s = -1; s < samples; s++) {
-      for (const config of CONFIGS) {
-        const t0 = performance.now();
-        const r = apps.get(config)!.run(t.tx, t.batch, ms);
-        const elapsed = performance.now() - t0;
-        if (!r.ok) throw new Error(`${config} ${t.test}: ${r.error.message}`);
-        if (s >= 0) taken.get(config)!.push(r.value / elapsed / 1000);
-      }
-    }
-    for (const config of CONFIGS) rows.push({ config, test: t.test, mpps: round(median(taken.get(config)!), 3) });
+    const mpps = roundRobin(CONFIGS, samples, (config) => {
+      const t0 = performance.now();
+      const r = apps.get(config)!.run(t.tx, t.batch, ms);
+      if (!r.ok) throw new Error(`${config} ${t.test}: ${r.error.message}`);
+      return r.value / (performance.now() - t0) / 1000;
+    });
+    for (const config of CONFIGS) rows.push({ config, test: t.test, mpps: round(mpps.get(config)!, 3) });
     process.stderr.write('.');
   }
   process.stderr.write('\n');
@@ -82,7 +69,7 @@ export default async function main(args: string[]): Promise<void> {
     domain_of_bare: { target: 0.9, met: TESTS.every((t) => ratio('redleaf-domain', t.test) >= 0.9) },
     shadow_of_bare: { target: 0.85, met: TESTS.every((t) => ratio('redleaf-shadow', t.test) >= 0.85) },
   };
-  const file = await writeResult(inline ? 'ixgbe-inline' : 'ixgbe', { engine: inline ? 'inline' : 'threaded', load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, line_rate_mpps: round(LINE_RATE_MPPS, 2), rows, ratios, targets });
+  const file = await writeResult(inline ? 'ixgbe-inline' : 'ixgbe', { engine: inline ? 'inline' : 'threaded', load_average: loadAverage(o), ms_per_sample: ms, samples, line_rate_mpps: round(LINE_RATE_MPPS, 2), rows, ratios, targets });
   const chart = await writeChart(inline ? 'ixgbe-inline' : 'ixgbe', barChart({
     title: 'ixgbe driver: 64-byte frames (Mpps; device on its own thread)',
     unit: 'Mpps',

@@ -8,10 +8,9 @@ import type { NvmeHandle } from '../drivers/hw/engine/engine.ts';
 import type { BlockApp } from '../runtime/idl/bench.ts';
 import { stubOfBlockApp } from '../runtime/idl/generated/bench.ts';
 import { create as bareApp } from './domains/block-app/main.ts';
-import os from 'node:os';
-import { BenchMachine, CONFIGS } from './lib/machine.ts';
+import { BenchMachine, CONFIGS, driverBenchOptions, loadAverage, roundRobin } from './lib/machine.ts';
 import type { Config } from './lib/machine.ts';
-import { median, round } from './lib/measure.ts';
+import { round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { barChart } from './lib/svg.ts';
 
@@ -27,15 +26,8 @@ const TESTS = [
 const P3700_KIOPS = P3700_SERVICE.iops / 1000;
 
 export default async function main(args: string[]): Promise<void> {
-  const smoke = args.includes('--smoke');
-  const quick = smoke || args.includes('--quick');
-  const ms = smoke ? 20 : quick ? 200 : 500;
-  const samples = smoke ? 1 : quick ? 3 : 7;
-
-  // Two spinning threads need two idle cores: the machine's load says whether they had them.
-  const loadBefore = os.loadavg()[0] ?? 0;
-  // --inline: devices on this thread, a diagnostic of CPU cost (written as <name>-inline.json).
-  const inline = args.includes('--inline');
+  const o = driverBenchOptions(args);
+  const { ms, samples, inline } = o;
   const m = new BenchMachine(inline ? 'inline' : 'threaded');
   const devices = new Map<string, NvmeHandle>();
   for (const model of MODELS) {
@@ -64,19 +56,13 @@ export default async function main(args: string[]): Promise<void> {
   const rows: { config: Config; model: Model; test: string; kiops: number }[] = [];
   for (const model of MODELS) {
     for (const t of TESTS) {
-      // Round-robin over the configurations, so each sees the same machine noise.
-      const taken = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
-      for (let s = -1; s < samples; s++) {
-        for (const config of CONFIGS) {
-          const app = apps.get(`${config}/${model}`)!;
-          const t0 = performance.now();
-          const r = app.run(t.write, t.depth, ms);
-          const elapsed = performance.now() - t0;
-          if (!r.ok) throw new Error(`${config} ${model} ${t.test}: ${r.error.message}`);
-          if (s >= 0) taken.get(config)!.push(r.value / elapsed);
-        }
-      }
-      for (const config of CONFIGS) rows.push({ config, model, test: t.test, kiops: round(median(taken.get(config)!), 1) });
+      const kiops = roundRobin(CONFIGS, samples, (config) => {
+        const t0 = performance.now();
+        const r = apps.get(`${config}/${model}`)!.run(t.write, t.depth, ms);
+        if (!r.ok) throw new Error(`${config} ${model} ${t.test}: ${r.error.message}`);
+        return r.value / (performance.now() - t0);
+      });
+      for (const config of CONFIGS) rows.push({ config, model, test: t.test, kiops: round(kiops.get(config)!, 1) });
       process.stderr.write('.');
     }
   }
@@ -91,7 +77,7 @@ export default async function main(args: string[]): Promise<void> {
     read_4k_32_unthrottled_domain_kiops: { target: 1000, value: at('redleaf-domain', 'unthrottled', 'read-4k-32'), met: at('redleaf-domain', 'unthrottled', 'read-4k-32') >= 1000 },
     p3700_share_of_limit: { target: 0.95, met: p3700Share.every((p) => p.of_limit >= 0.95) },
   };
-  const file = await writeResult(inline ? 'nvme-inline' : 'nvme', { engine: inline ? 'inline' : 'threaded', load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) }, ms_per_sample: ms, samples, p3700_limit_kiops: P3700_KIOPS, rows, ratios, p3700_share_of_limit: p3700Share, targets });
+  const file = await writeResult(inline ? 'nvme-inline' : 'nvme', { engine: inline ? 'inline' : 'threaded', load_average: loadAverage(o), ms_per_sample: ms, samples, p3700_limit_kiops: P3700_KIOPS, rows, ratios, p3700_share_of_limit: p3700Share, targets });
   const chart = await writeChart(inline ? 'nvme-inline' : 'nvme', barChart({
     title: 'NVMe driver: 4 KiB random I/O (K IOPS; device on its own thread)',
     unit: 'K IOPS',

@@ -3,6 +3,7 @@
 // and the application's code in the host realm with no isolation (the DPDK/SPDK analogue),
 // `redleaf-domain` loads both as signed domains talking through a proxy, `redleaf-shadow` puts
 // the driver's shadow between them.
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DmaPageFilter, filteredDma } from '../../drivers/hw/dma.ts';
 import type { Mmio } from '../../drivers/hw/mmio.ts';
@@ -20,9 +21,46 @@ import type { Link } from '../../runtime/kernel/gate.ts';
 import type { Artifact } from '../../signer/artifact.ts';
 import { generateKey, trustedKeyOf } from '../../signer/keys.ts';
 import { signBundle } from '../../signer/sign.ts';
+import { median, round } from './measure.ts';
 
 export const CONFIGS = ['bare', 'redleaf-domain', 'redleaf-shadow'] as const;
 export type Config = (typeof CONFIGS)[number];
+
+/** The driver benchmarks' common options: sample length and count, and the engine. */
+export interface DriverBenchOptions {
+  readonly ms: number;
+  readonly samples: number;
+  /** --inline: devices on this thread, a diagnostic of CPU cost (written as <name>-inline.json). */
+  readonly inline: boolean;
+  /** The machine's 1-minute load at the start: two spinning threads need two idle cores. */
+  readonly loadBefore: number;
+}
+
+export function driverBenchOptions(args: readonly string[]): DriverBenchOptions {
+  const smoke = args.includes('--smoke');
+  const quick = smoke || args.includes('--quick');
+  return { ms: smoke ? 20 : quick ? 200 : 500, samples: smoke ? 1 : quick ? 3 : 7, inline: args.includes('--inline'), loadBefore: os.loadavg()[0] ?? 0 };
+}
+
+/** The load before and now, for a result's `load_average`. */
+export function loadAverage(o: DriverBenchOptions): { before: number; after: number } {
+  return { before: round(o.loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) };
+}
+
+/**
+ * Runs `sample(config)` (which returns a rate) for every configuration in turn, so all see the
+ * same machine noise: one untimed round, then `samples` rounds. Returns each one's median.
+ */
+export function roundRobin<C>(configs: readonly C[], samples: number, sample: (config: C) => number): Map<C, number> {
+  const taken = new Map<C, number[]>(configs.map((c) => [c, []]));
+  for (let s = -1; s < samples; s++) {
+    for (const config of configs) {
+      const rate = sample(config);
+      if (s >= 0) taken.get(config)!.push(rate);
+    }
+  }
+  return new Map(configs.map((c) => [c, median(taken.get(c)!)]));
+}
 
 export class BenchMachine {
   readonly key = generateKey();
