@@ -51,6 +51,10 @@ function initRx(dev: Device): RxRing {
   dev.write32(R.RXPBSIZE(0), 128 << 10);
   for (let i = 1; i < 8; i++) dev.write32(R.RXPBSIZE(i), 0);
   set(dev, R.HLREG0, R.HLREG0_RXCRCSTRP);
+  // No jumbo frames: the MAC then drops frames over 1522 bytes, so a frame always fits the
+  // 2046 bytes of a PacketBuffer and the device never writes past one (a 2 KiB SRRCTL buffer
+  // that starts 2 bytes into the object would reach 2 bytes into the next).
+  clear(dev, R.HLREG0, R.HLREG0_JUMBOEN);
   set(dev, R.RDRXCTL, R.RDRXCTL_CRCSTRIP);
   set(dev, R.FCTRL, R.FCTRL_BAM);
   const srrctl = dev.read32(R.SRRCTL(0)) & ~R.SRRCTL_DESCTYPE_MASK & ~R.SRRCTL_BSIZEPACKET_MASK;

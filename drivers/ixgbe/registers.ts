@@ -45,6 +45,7 @@ export const GOTCH = 0x04094;
 export const HLREG0 = 0x04240;
 export const HLREG0_TXCRCEN = 1 << 0;
 export const HLREG0_RXCRCSTRP = 1 << 1;
+export const HLREG0_JUMBOEN = 1 << 2;
 export const HLREG0_TXPADEN = 1 << 10;
 export const AUTOC = 0x042a0;
 export const AUTOC_AN_RESTART = 1 << 12;

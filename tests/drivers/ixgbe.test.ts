@@ -72,7 +72,7 @@ describe('ixgbe driver domain', () => {
     rxIn = r.packets;
     rxOut = r.collect;
 
-    const lengths = [60, 61, 128, 333, 1000, 1514, 2046, 64];
+    const lengths = [60, 61, 128, 333, 1000, 1514, 1518, 64];
     const frames = lengths.map((n, i) => frame(n, i));
     let txIn: Deque = RRefDeque.new(PacketBuffer, 32);
     let txOut: Deque = RRefDeque.new(PacketBuffer, 32);
@@ -143,5 +143,21 @@ describe('ixgbe driver domain', () => {
     expect(k.heap.stats(id).objects).toBe(0);
     expect(filter.check(ring, 4096, true)).toBe(false);
     expect(net.linkUp().ok).toBe(false);
+  });
+
+  it('never receives a frame longer than a buffer: the MAC drops oversize frames', async () => {
+    const { engine: e, nics, nets } = await machine([{}, { port: 1 }], true);
+    const [sender, receiver] = [nets[0]!, nets[1]!];
+    const rxIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    for (let i = 0; i < 4; i++) expect(rxIn.pushBack(RRef.new(PacketBuffer))).toBeUndefined();
+    const r = unwrap(receiver.submitAndPoll(rxIn, RRefDeque.new(PacketBuffer, 32), false));
+    const txIn: Deque = RRefDeque.new(PacketBuffer, 32);
+    // 2046 bytes fill a PacketBuffer exactly; written 2 bytes into the object, they would reach past it.
+    for (const len of [2046, 1600, 1519, 1518]) expect(txIn.pushBack(packet(frame(len, len)))).toBeUndefined();
+    unwrap(sender.submitAndPoll(txIn, RRefDeque.new(PacketBuffer, 32), true));
+    e.settle();
+    const p = unwrap(receiver.pollRx(r.packets, r.collect));
+    expect(drain(p.collect).map((b) => b.get('len'))).toEqual([1518]);
+    expect(nics[1]!.diagnostics()).toMatchObject({ rxOversize: 3, dmaRefused: 0 });
   });
 });

@@ -9,7 +9,7 @@ import { FCS_LEN } from '../wires/frames.ts';
 import {
   AUTOC, AUTOC_AN_RESTART, AUTOC_LMS_MASK, AUTOC_LMS_SHIFT, buildAccessTable, CTRL, CTRL_LNK_RST, CTRL_PCIE_MASTER_DISABLE,
   CTRL_RST, DCA_RXCTRL, DCA_RXCTRL_ALIAS, DMATXCTL, DMATXCTL_TE, EEC, EICR, EICS, EIMC, EIMS, FCTRL, FCTRL_BAM, FCTRL_MPE,
-  FCTRL_UPE, HLREG0, HLREG0_RXCRCSTRP, HLREG0_TXPADEN, IXGBE_BAR0_SIZE, IXGBE_DEVICE_ID_82599_SFP, IXGBE_QUEUES,
+  FCTRL_UPE, HLREG0, HLREG0_JUMBOEN, HLREG0_RXCRCSTRP, MAXFRS, STANDARD_MAX_FRAME, HLREG0_TXPADEN, IXGBE_BAR0_SIZE, IXGBE_DEVICE_ID_82599_SFP, IXGBE_QUEUES,
   IXGBE_VENDOR_ID, LINKS, MRQC, MRQC_RSS_ENABLE, RETA, RSSRK, LINKS_UP, RAH, RAH_ALIAS, RAH_AV, RAL, RAL_ALIAS, RDBAL, RDH, RDLEN, RDRXCTL,
   RDRXCTL_DMAIDONE, RECEIVE_ADDRESSES, resetValues, RQSMR, RXCTRL, RXCTRL_RXEN, RXDCTL, RXDCTL_ENABLE, SRRCTL,
   SRRCTL_ALIAS, STATUS, STATUS_GIO_MASTER_ENABLE, STATUS_LAN_ID_SHIFT, STATUS_LINK_UP, TDBAL, TDH, TDLEN, TQSM, TXDCTL,
@@ -35,7 +35,7 @@ const STEP_BUDGET = 256;
 
 export const IXGBE_DIAGNOSTICS = [
   'dmaOutOfRange', 'dmaRefused', 'dmaBusMasterOff', 'badTail', 'rxDmaErrors', 'txDmaErrors', 'rxFiltered',
-  'rxNotReady', 'txLinkDown', 'txMalformed', 'resets',
+  'rxNotReady', 'txLinkDown', 'txMalformed', 'resets', 'rxOversize',
 ] as const;
 export type IxgbeDiagnostic = (typeof IXGBE_DIAGNOSTICS)[number];
 export const CONTROL_DIAGNOSTIC = 1;
@@ -73,6 +73,9 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
   private txEnabled = false;
   private padShort = true;
   private appendFcs = false;
+  /** Longest frame received, FCS included (HLREG0.JUMBOEN and MAXFRS). */
+  private maxFrame = STANDARD_MAX_FRAME;
+  private rxOversize = 0;
   private promiscUnicast = false;
   private promiscMulticast = false;
   private acceptBroadcast = false;
@@ -135,6 +138,7 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     const hl = r[HLREG0 >>> 2]!;
     this.padShort = (hl & HLREG0_TXPADEN) !== 0;
     this.appendFcs = (hl & HLREG0_RXCRCSTRP) === 0;
+    this.maxFrame = (hl & HLREG0_JUMBOEN) !== 0 ? r[MAXFRS >>> 2]! >>> 16 : STANDARD_MAX_FRAME;
     this.rxEnabled = (r[RXCTRL >>> 2]! & RXCTRL_RXEN) !== 0;
     this.txEnabled = (r[DMATXCTL >>> 2]! & DMATXCTL_TE) !== 0;
     const f = r[FCTRL >>> 2]!;
@@ -242,6 +246,7 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
       case RXCTRL:
       case DMATXCTL:
       case HLREG0:
+      case MAXFRS:
       case FCTRL:
         r[word] = value;
         this.refreshConfig();
@@ -364,6 +369,12 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     }
     const stats = this.stats;
     stats.tpr++;
+    // The MAC drops oversize frames (counted as ROC on the real part): a driver relies on it to
+    // size its receive buffers.
+    if (len + FCS_LEN > this.maxFrame) {
+      this.rxOversize++;
+      return true;
+    }
     // Destination address filter (datasheet 7.1.1): broadcast needs BAM, multicast MPE,
     // unicast UPE or a valid RAL/RAH match.
     const b0 = src[off]!;
@@ -461,7 +472,7 @@ export class Ixgbe82599 implements DeviceModel, FrameReceiver, TxOutput {
     return {
       dmaOutOfRange: f.outOfRange, dmaRefused: f.refused, dmaBusMasterOff: f.busMasterOff, badTail, rxDmaErrors: rxDma,
       txDmaErrors: txDma, rxFiltered: this.rxFiltered, rxNotReady: this.rxNotReady, txLinkDown: this.txLinkDown,
-      txMalformed: malformed, resets: this.resets,
+      txMalformed: malformed, resets: this.resets, rxOversize: this.rxOversize,
     };
   }
 

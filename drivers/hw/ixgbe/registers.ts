@@ -77,7 +77,12 @@ export const HLREG0 = 0x04240;
 export const HLREG0_TXCRCEN = 1 << 0;
 export const HLREG0_RXCRCSTRP = 1 << 1;
 export const HLREG0_TXPADEN = 1 << 10;
+/** Jumbo frames: without it a frame longer than 1518 bytes (1522 tagged) is dropped. */
+export const HLREG0_JUMBOEN = 1 << 2;
+/** Maximum frame size in bits 31:16, with FCS; applies when HLREG0.JUMBOEN is set. */
 export const MAXFRS = 0x04268;
+/** The standard Ethernet maximum, FCS and a VLAN tag included. */
+export const STANDARD_MAX_FRAME = 1522;
 export const AUTOC = 0x042a0;
 export const AUTOC_AN_RESTART = 1 << 12;
 export const AUTOC_LMS_SHIFT = 13;
@@ -215,7 +220,7 @@ export function buildAccessTable(buffer: SharedArrayBuffer): Uint8Array {
   set(RDRXCTL, ACCESS_WRITE_HOOK); // DMAIDONE is read-only
   set(RXCTRL, ACCESS_WRITE_HOOK);
   set(HLREG0, ACCESS_WRITE_HOOK);
-  plain(MAXFRS);
+  set(MAXFRS, ACCESS_WRITE_HOOK);
   set(AUTOC, ACCESS_WRITE_HOOK);
   set(LINKS, ACCESS_READ_HOOK | ACCESS_WRITE_HOOK);
   plain(RTTDCS);
