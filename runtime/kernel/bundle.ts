@@ -56,6 +56,10 @@ async function bundle(contents: string, resolveDir: string, sourcefile: string):
     format: 'cjs',
     platform: 'neutral',
     target: 'es2022',
+    // Whitespace and syntax only (names stay, so stack traces read): a bundle carries the glue
+    // of every interface its create trait's IDL file declares, and rv6 keeps programs in files.
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: 'none',
     logLevel: 'silent',
   });
