@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   const terminal: Terminal = exec === undefined ? stdioTerminal() : { write: (b) => { process.stdout.write(b); }, read: scriptTerminal().read };
   const machine = await bootMachine({
     trusted: readTrustedKeys(defaults.trusted),
-    artifacts: { nvme: artifact('nvme'), nvmeShadow: artifact('nvme-shadow'), bdev: artifact('bdev'), fs: artifact('rv6-fs'), core: artifact('rv6-core') },
+    artifacts: { nvme: artifact('nvme'), nvmeShadow: artifact('nvme-shadow'), ixgbe: artifact('ixgbe'), ixgbeShadow: artifact('ixgbe-shadow'), bdev: artifact('bdev'), fs: artifact('rv6-fs'), core: artifact('rv6-core') },
     disk: { file: disk },
     terminal,
     log: say,

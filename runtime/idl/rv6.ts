@@ -8,6 +8,8 @@
 import type { RRef, RRefVec, RpcResult, Borrowed } from '../lib/index.ts';
 import type { FileSystem } from './fs.ts';
 import type { Block } from './layouts.ts';
+import type { Net } from './net.ts';
+import type { NvmeBDev } from './nvme.ts';
 
 /** Milliseconds in a tick (xv6's timer interrupt): sleep and uptime count ticks. */
 export const TICK_MS = 10;
@@ -103,6 +105,14 @@ export interface Rv6 {
   uptime(): Promise<RpcResult<number>>;
   /** Stops the machine: every process ends and the boot's run returns. */
   halt(): Promise<RpcResult<number>>;
+  /**
+   * The raw NVMe interface core was given (RedLeaf's rv6 passes driver interfaces through to
+   * user domains): the caller then calls the driver (or its shadow) directly, not through core.
+   * It is a controller of its own, not the one holding the file system.
+   */
+  nvme(): Promise<RpcResult<NvmeBDev>>;
+  /** The raw network interface core was given (the NIC's driver, or its shadow). */
+  net(): Promise<RpcResult<Net>>;
 }
 
 /**
@@ -166,12 +176,18 @@ export interface Rv6Core {
    * 2, and answers when it ends or the system halts (then every other process is ended too).
    */
   run(path: string, argv: string): Promise<RpcResult<RvWait>>;
+  /**
+   * Replaces the raw devices Rv6.nvme and Rv6.net hand to programs from now on (references
+   * already handed out stay with their holders).
+   */
+  devices(nvme: NvmeBDev, net: Net): RpcResult<undefined>;
 }
 
 /**
- * How the core domain is created: with the file system, the loader and the console.
+ * How the core domain is created: with the file system, the loader, the console, and the raw
+ * devices it hands to programs that ask (Rv6.nvme, Rv6.net).
  * @create
  */
 export interface CreateRv6Core {
-  create(fs: FileSystem, loader: Loader, console: Console): Rv6Core;
+  create(fs: FileSystem, loader: Loader, console: Console, nvme: NvmeBDev, net: Net): Rv6Core;
 }

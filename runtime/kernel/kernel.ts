@@ -18,7 +18,7 @@ import type { Fault } from './faults.ts';
 import { Gate } from './gate.ts';
 import type { BootEnv, DomainControl, Frame, KernelPort, Link } from './gate.ts';
 import type { DomainBundle } from './bundle.ts';
-import { parseArtifact, verifyArtifact } from '../../signer/artifact.ts';
+import { ArtifactRefused, parseArtifact, verifyArtifact } from '../../signer/artifact.ts';
 import type { Artifact, Statement, TrustPolicy } from '../../signer/artifact.ts';
 import type { TrustedKey } from '../../signer/keys.ts';
 import { interfaceDigests } from '../idl/generated/index.ts';
@@ -36,6 +36,12 @@ export interface DomainInfo {
   readonly reason: string | undefined;
   /** Links of the interfaces its create function returned, in order. */
   readonly exports: readonly Link[];
+}
+
+/** An artifact Kernel.verify accepted (Kernel.loadVerified loads it). */
+export interface VerifiedArtifact {
+  /** The domain's name, from its signed statement. */
+  readonly name: string;
 }
 
 export interface LoadOptions {
@@ -131,6 +137,8 @@ export class Kernel {
   #gate: Gate | undefined;
   readonly #trust: TrustPolicy;
   readonly #devices = new Map<string, AttachedDevice>();
+  /** What verify accepted, by the token it handed out. */
+  readonly #verified = new WeakMap<VerifiedArtifact, { statement: Statement; bundle: DomainBundle }>();
 
   constructor(options: KernelOptions) {
     this.#trust = Object.freeze({
@@ -164,6 +172,25 @@ export class Kernel {
    */
   load(artifact: Artifact | string, options: LoadOptions = {}): DomainInfo {
     return this.#instantiate(verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#policyNow()), options);
+  }
+
+  /**
+   * Verifies an artifact as load does, without loading it. The answer is a token only this
+   * kernel honours: loadVerified instantiates it again and again with no new check (a loader
+   * that sees the same bytes many times keeps the token by their hash; new bytes are verified).
+   */
+  verify(artifact: Artifact | string): VerifiedArtifact {
+    const v = verifyArtifact(typeof artifact === 'string' ? parseArtifact(artifact) : artifact, this.#policyNow());
+    const token: VerifiedArtifact = Object.freeze({ name: v.statement.domain.name });
+    this.#verified.set(token, v);
+    return token;
+  }
+
+  /** Loads an artifact verify accepted (a token of this kernel; anything else is refused). */
+  loadVerified(token: VerifiedArtifact, options: LoadOptions = {}): DomainInfo {
+    const v = this.#verified.get(token);
+    if (v === undefined) throw new ArtifactRefused('malformed', 'not an artifact this kernel verified');
+    return this.#instantiate(v, options);
   }
 
   /** Loads what verifyArtifact accepted: a new instance of its bundle in a new realm. */

@@ -24,15 +24,28 @@ export interface Devices {
   readonly console: ConsoleDevice;
 }
 
+/**
+ * The tail of each open inode file's reads and writes: they run one at a time, so each starts at
+ * the offset the last one left (xv6 holds the inode's lock across the offset update). Without
+ * it, two processes writing through one shared descriptor write at the same offset.
+ */
+const pending = new WeakMap<File, Promise<unknown>>();
+
+function inOrder<T>(f: File, body: () => Promise<T>): Promise<T> {
+  const run = (pending.get(f) ?? Promise.resolve()).then(body);
+  pending.set(f, run.catch(() => undefined));
+  return run;
+}
+
 export async function fileRead(dev: Devices, p: Proc, f: File, n: number, buf: RRef<Block>): Promise<RvData> {
   if (!f.readable) return data(EBADF, 0, buf);
   switch (f.kind) {
-    case 'inode': {
+    case 'inode': return inOrder(f, async () => {
       const r = await dev.fs.read(f.ref, f.off, n, buf);
       if (!r.ok) return data(EIO, 0, RRef.new(Block)); // the fs crashed with the buffer
       if (r.value.errno === 0) f.off += r.value.n;
       return data(r.value.errno, r.value.n, r.value.data);
-    }
+    });
     case 'pipe': {
       const e = await f.pipe.readable(p);
       return answer(e < 0 ? e : f.pipe.take(n, buf), buf);
@@ -47,12 +60,12 @@ export async function fileRead(dev: Devices, p: Proc, f: File, n: number, buf: R
 export async function fileWrite(dev: Devices, p: Proc, f: File, n: number, buf: RRef<Block>): Promise<RvData> {
   if (!f.writable) return data(EBADF, 0, buf);
   switch (f.kind) {
-    case 'inode': {
+    case 'inode': return inOrder(f, async () => {
       const r = await dev.fs.write(f.ref, f.off, n, buf);
       if (!r.ok) return data(EIO, 0, RRef.new(Block)); // the fs crashed with the buffer
       f.off += r.value.n;
       return data(r.value.errno, r.value.n, r.value.data);
-    }
+    });
     case 'pipe': {
       const bytes = buf.withBytes((b) => b.slice(0, n));
       return answer(await f.pipe.write(p, n, bytes), buf);

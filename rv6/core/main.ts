@@ -1,18 +1,23 @@
 // The rv6 core domain: processes, descriptors, pipes and the console, over the file system and
-// the host's loader and terminal. The host runs the first process (init) through Rv6Core.
+// the host's loader and terminal; it passes the raw NVMe and NIC interfaces on to programs. The
+// host runs the first process (init) through Rv6Core.
 import { ok } from '../../runtime/lib/index.ts';
 import type { RpcResult, Syscalls } from '../../runtime/lib/index.ts';
 import type { FileSystem } from '../../runtime/idl/fs.ts';
+import type { Net } from '../../runtime/idl/net.ts';
+import type { NvmeBDev } from '../../runtime/idl/nvme.ts';
 import type { Console, Loader, Rv6Core, RvWait } from '../../runtime/idl/rv6.ts';
 import { EXITED } from '../../runtime/idl/rv6.ts';
 import { EBUSY, EIO } from '../../runtime/idl/errno.ts';
 import { ConsoleDevice } from './console.ts';
 import type { File } from './file.ts';
 import { syscallsFor } from './syscall.ts';
+import type { RawDevices } from './syscall.ts';
 import { ProcTable } from './table.ts';
 import { WaitQueue } from './wait.ts';
 
-export function create(sys: Syscalls, fs: FileSystem, loader: Loader, console: Console): Rv6Core {
+export function create(sys: Syscalls, fs: FileSystem, loader: Loader, console: Console, nvme: NvmeBDev, net: Net): Rv6Core {
+  const raw: RawDevices = { nvme, net };
   const table = new ProcTable(sys, fs, loader, { fs, console: new ConsoleDevice(console) });
   let halted = false;
   const haltQueue = new WaitQueue();
@@ -20,7 +25,7 @@ export function create(sys: Syscalls, fs: FileSystem, loader: Loader, console: C
     halted = true;
     haltQueue.wakeAll();
   };
-  table.syscallsOf = syscallsFor(sys, fs, table, halt, sys.now());
+  table.syscallsOf = syscallsFor(sys, fs, table, halt, sys.now(), raw);
   let running = false;
 
   return {
@@ -50,6 +55,11 @@ export function create(sys: Syscalls, fs: FileSystem, loader: Loader, console: C
       running = false;
       if (first === undefined) return ok({ errno: 0, pid, status: 0, how: EXITED });
       return ok(halted ? { errno: 0, pid, status: 0, how: EXITED } : { errno: 0, pid, status: first.status, how: first.how });
+    },
+    devices(n: NvmeBDev, k: Net): RpcResult<undefined> {
+      raw.nvme = n;
+      raw.net = k;
+      return ok(undefined);
     },
   };
 }

@@ -7,6 +7,8 @@ import { CONSOLE_MAJOR, IO_MAX, TICK_MS } from '../../runtime/idl/rv6.ts';
 import type { Rv6, RvData, RvPipe, RvStat, RvWait } from '../../runtime/idl/rv6.ts';
 import { O_RDWR, O_WRONLY, T_DEVICE } from '../../runtime/idl/fs.ts';
 import type { Block } from '../../runtime/idl/layouts.ts';
+import type { Net } from '../../runtime/idl/net.ts';
+import type { NvmeBDev } from '../../runtime/idl/nvme.ts';
 import { EBADF, EINTR, EINVAL, EIO, EMFILE, ESRCH } from '../../runtime/idl/errno.ts';
 import { fileClose, fileRead, fileSeek, fileStat, fileWrite } from './file.ts';
 import type { File } from './file.ts';
@@ -17,7 +19,13 @@ import type { ProcTable } from './table.ts';
 /** What halt does. */
 export type Halt = () => void;
 
-export function syscallsFor(sys: Syscalls, fs: FileSystem, table: ProcTable, halt: Halt, bootMs: number): (p: Proc) => Rv6 {
+/** The raw devices handed to programs that ask (the host may replace them: Rv6Core.devices). */
+export interface RawDevices {
+  nvme: NvmeBDev;
+  net: Net;
+}
+
+export function syscallsFor(sys: Syscalls, fs: FileSystem, table: ProcTable, halt: Halt, bootMs: number, raw: RawDevices): (p: Proc) => Rv6 {
   const dev = table.dev;
   const gone = (p: Proc): boolean => p.state === 'zombie' || p.killed;
   const fileOf = (p: Proc, fd: number): File | undefined => (Number.isInteger(fd) && fd >= 0 && fd < p.fds.length ? p.fds[fd] : undefined);
@@ -153,6 +161,14 @@ export function syscallsFor(sys: Syscalls, fs: FileSystem, table: ProcTable, hal
     async halt(): Promise<RpcResult<number>> {
       halt();
       return ok(0);
+    },
+    // Handing the reference out passes core's link on: the program's calls reach the driver
+    // (or its shadow) directly, with no crossing through core.
+    async nvme(): Promise<RpcResult<NvmeBDev>> {
+      return ok(raw.nvme);
+    },
+    async net(): Promise<RpcResult<Net>> {
+      return ok(raw.net);
     },
   });
 }

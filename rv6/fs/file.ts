@@ -38,6 +38,14 @@ export interface Stat {
   readonly minor: number;
 }
 
+/**
+ * A directory that was unlinked (still someone's cwd, or open) takes no new entries: they would
+ * be unreachable, and outlive it when its last reference frees it (Linux answers ENOENT too).
+ */
+function removed(dp: Inode): void {
+  if (dp.nlink === 0) throw new FsError(ENOENT, 'the directory was removed');
+}
+
 const isCount = (v: number, max: number): boolean => Number.isInteger(v) && v >= 0 && v <= max;
 
 export class Files {
@@ -201,6 +209,7 @@ export class Files {
         try {
           const { dp, name } = this.#paths.parent(start, path, EEXIST);
           try {
+            removed(dp);
             this.#dirs.link(dp, name, ip.inum);
           } finally {
             this.#inodes.put(dp);
@@ -266,6 +275,7 @@ export class Files {
     const { dp, name } = this.#paths.parent(start, path, EEXIST);
     try {
       const found = this.#dirs.lookup(dp, name);
+      if (found === undefined) removed(dp);
       if (found !== undefined) {
         const ip = this.#inodes.get(found.inum);
         if (forOpen && (ip.type === T_FILE || ip.type === T_DEVICE)) return ip;

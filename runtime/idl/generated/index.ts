@@ -22,7 +22,7 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   CreateProgram: "0b6dfdf6e29305a3f2824912058d6ca1aa4ae076d640af6687151b0f8844f1cf",
   CreateRamDisk: "a1080d40108338637ae96d5545a770a209911d82113c5341d6b1b9a85b3ee833",
   CreateRegisterProbe: "51c9f41bd80914989360d0f718c4bac5d87ff498a6e0295b996264c76ca4c8a7",
-  CreateRv6Core: "47f991fd6b66ade08921136248df57fa5e56b8d22d07d299d0e11ed281076b08",
+  CreateRv6Core: "17c60c79f0477af41e8ffece005bd9a8a0168116f06411e91f27f05cf2ae49ab",
   Echo: "bc9919c9fc5fbe794f34c0867d8e540aaa980cb6a13fbf7f4c9eda8f50fb51cc",
   FileSystem: "dc128ebd35020b7ceeec187cb207feac03211be256b0c09b5dedd5a7718145f9",
   Loader: "db4df9494eb1a4c060755e699efa8b403be6f54a44d2accea02c652456513e96",
@@ -33,8 +33,8 @@ export const interfaceDigests: Readonly<Record<string, string>> = {
   Program: "eb82ba25651d2190d3fae455cd462423157c476d818339fed362612678322989",
   RamDisk: "14512d0956ba9adf9a78c2af3741e7d19c315eec7cec7e6c1fd25e6661510b4e",
   RegisterProbe: "726a8640ca8f849f3218ab278eb8e6d7b84665da5da755b9c207a00cdaecfc40",
-  Rv6: "7d80bf70b5c56f3deabad75205835a01cbe2f5e49b5f720ffeb6eb5f916968da",
-  Rv6Core: "449b15a1fb74b725500f15eb0dca7d89cac2de3ee9bab7279d64411a3e3a800b",
+  Rv6: "714ffc574dbb4a13ac4649de6200d02d763ae1c8f86c1e94a214782b3b0300dc",
+  Rv6Core: "e77b355b1521160761788af89ef26fe6aa496c389673b5aed30c20cc6d0ca343",
 };
 
 export * from './bdev.ts';

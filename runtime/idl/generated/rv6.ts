@@ -4,8 +4,12 @@ import * as g from '../../kernel/gate.ts';
 import type { Borrowed, RRef, RRefVec, RpcResult, Syscalls } from '../../lib/index.ts';
 import type { FileSystem } from '../fs.ts';
 import { Block } from '../layouts.ts';
+import type { Net } from '../net.ts';
+import type { NvmeBDev } from '../nvme.ts';
 import type { Console, Loaded, Loader, Program, Rv6, Rv6Core, RvData, RvPipe, RvStat, RvWait } from '../rv6.ts';
 import { stubOfFileSystem } from './fs.ts';
+import { dispatcherOfNet, linkOfNet, stubOfNet } from './net.ts';
+import { dispatcherOfNvmeBDev, linkOfNvmeBDev, stubOfNvmeBDev } from './nvme.ts';
 
 // Layouts as this module was generated for: a changed layout makes the glue refuse to load.
 if (Block.canonical !== "[u8;4096]") throw new Error('generated glue is stale: layout Block changed; run redleaf-check --idl --generate');
@@ -250,16 +254,18 @@ export function bootCreateProgram(entry: CreateProgramEntry): (env: g.BootEnv) =
   });
 }
 /** The signature of a domain's create function for CreateRv6Core: the syscall capability, then CreateRv6Core.create's parameters. */
-export type CreateRv6CoreEntry = (sys: Syscalls, fs: FileSystem, loader: Loader, console: Console) => Rv6Core;
+export type CreateRv6CoreEntry = (sys: Syscalls, fs: FileSystem, loader: Loader, console: Console, nvme: NvmeBDev, net: Net) => Rv6Core;
 
 /** The bundle entry of a domain created through CreateRv6Core. */
 export function bootCreateRv6Core(entry: CreateRv6CoreEntry): (env: g.BootEnv) => g.DomainControl {
   return (env) => g.boot(env, (gate, sys, args) => {
-    if (args.length !== 3) throw new TypeError('CreateRv6Core.create takes 3 arguments');
+    if (args.length !== 5) throw new TypeError('CreateRv6Core.create takes 5 arguments');
     const a0 = gate.stubFor(gate.linkArgument(args[0]), stubOfFileSystem);
     const a1 = gate.stubFor(gate.linkArgument(args[1]), stubOfLoader);
     const a2 = gate.stubFor(gate.linkArgument(args[2]), stubOfConsole);
-    const made = entry(sys, a0, a1, a2);
+    const a3 = gate.stubFor(gate.linkArgument(args[3]), stubOfNvmeBDev);
+    const a4 = gate.stubFor(gate.linkArgument(args[4]), stubOfNet);
+    const made = entry(sys, a0, a1, a2, a3, a4);
     gate.kernel.exported(gate.linkFor(made, 'Rv6Core', linkOfRv6Core, dispatcherOfRv6Core));
   });
 }
@@ -678,6 +684,8 @@ interface Rv6Callee {
   sleep(settle: () => void, a0_0: number): void;
   uptime(settle: () => void): void;
   halt(settle: () => void): void;
+  nvme(settle: () => void): void;
+  net(settle: () => void): void;
 }
 
 /** Rv6 as a caller sees it: every method crosses to the callee's dispatcher. */
@@ -1055,6 +1063,38 @@ export class Rv6Stub implements Rv6 {
     });
   }
 
+  nvme(): Promise<RpcResult<NvmeBDev>> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as Rv6Callee | null;
+    if (callee === null || gate.dead) return gate.settled<NvmeBDev>(gate.deadError(link));
+    return gate.promise<NvmeBDev>((resolve) => {
+      let done = false;
+      const settle = (): void => {
+        if (done) return;
+        done = true;
+        resolve(this.#decode_nvme(link));
+      };
+      gate.frame.c = gate.self;
+      try { callee.nvme(settle); } catch { if (!done) { done = true; resolve(gate.lost(link)); } }
+    });
+  }
+
+  net(): Promise<RpcResult<Net>> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as Rv6Callee | null;
+    if (callee === null || gate.dead) return gate.settled<Net>(gate.deadError(link));
+    return gate.promise<Net>((resolve) => {
+      let done = false;
+      const settle = (): void => {
+        if (done) return;
+        done = true;
+        resolve(this.#decode_net(link));
+      };
+      gate.frame.c = gate.self;
+      try { callee.net(settle); } catch { if (!done) { done = true; resolve(gate.lost(link)); } }
+    });
+  }
+
   #decode_read(link: g.Link): RpcResult<RvData> {
     const gate = this.#gate, f = gate.frame;
     if (f.s !== g.OK) return gate.failure(link);
@@ -1275,6 +1315,24 @@ export class Rv6Stub implements Rv6 {
     f.v0 = undefined;
     if (typeof v0 !== 'number') return gate.malformed(link, 'halt');
     return { ok: true, value: v0 };
+  }
+
+  #decode_nvme(link: g.Link): RpcResult<NvmeBDev> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'object') return gate.malformed(link, 'nvme');
+    return { ok: true, value: gate.stubFor(v0, stubOfNvmeBDev) };
+  }
+
+  #decode_net(link: g.Link): RpcResult<Net> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (typeof v0 !== 'object') return gate.malformed(link, 'net');
+    return { ok: true, value: gate.stubFor(v0, stubOfNet) };
   }
 }
 Object.freeze(Rv6Stub.prototype);
@@ -1521,6 +1579,28 @@ export class Rv6Dispatcher implements Rv6Callee {
     gate.track(p, settle, (r) => { if (gate.result(r)) this.#encode_halt(r, caller); });
   }
 
+  nvme(settle: () => void): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    let p: unknown;
+    try {
+      p = this.#impl.nvme();
+    } catch (e) { f.cur = prev; gate.crash(e); settle(); return; }
+    f.cur = prev;
+    gate.track(p, settle, (r) => { if (gate.result(r)) this.#encode_nvme(r, caller); });
+  }
+
+  net(settle: () => void): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    let p: unknown;
+    try {
+      p = this.#impl.net();
+    } catch (e) { f.cur = prev; gate.crash(e); settle(); return; }
+    f.cur = prev;
+    gate.track(p, settle, (r) => { if (gate.result(r)) this.#encode_net(r, caller); });
+  }
+
   #encode_read(r: unknown, caller: number): void {
     const gate = this.#gate, f = gate.frame;
     const v = (r as { value: unknown }).value;
@@ -1729,6 +1809,20 @@ export class Rv6Dispatcher implements Rv6Callee {
     const v = (r as { value: unknown }).value;
     const x0: unknown = v;
     if (typeof x0 !== 'number') throw new TypeError('halt must return a number');
+    f.v0 = x0;
+  }
+
+  #encode_nvme(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0 = gate.linkFor(v, 'NvmeBDev', linkOfNvmeBDev, dispatcherOfNvmeBDev);
+    f.v0 = x0;
+  }
+
+  #encode_net(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0 = gate.linkFor(v, 'Net', linkOfNet, dispatcherOfNet);
     f.v0 = x0;
   }
 }
@@ -1968,6 +2062,26 @@ export class Rv6Shadow implements Rv6 {
       }
     }
   }
+
+  async nvme(): Promise<RpcResult<NvmeBDev>> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = await this.#target.nvme();
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+
+  async net(): Promise<RpcResult<Net>> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = await this.#target.net();
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
 }
 Object.freeze(Rv6Shadow.prototype);
 Object.freeze(Rv6Shadow);
@@ -1982,6 +2096,7 @@ export function bootRv6Shadow(env: g.BootEnv): g.DomainControl {
 /** What Rv6Core's stubs call: its dispatcher in the callee's realm. */
 interface Rv6CoreCallee {
   run(settle: () => void, a0_0: string, a1_0: string): void;
+  devices(a0_0: g.Link, a1_0: g.Link): void;
 }
 
 /** Rv6Core as a caller sees it: every method crosses to the callee's dispatcher. */
@@ -2020,6 +2135,19 @@ export class Rv6CoreStub implements Rv6Core {
     });
   }
 
+  devices(nvme: NvmeBDev, net: Net): RpcResult<undefined> {
+    const gate = this.#gate, link = this.#link;
+    const callee = link.target as Rv6CoreCallee | null;
+    if (callee === null || gate.dead) return gate.deadError(link);
+    let a0_0: g.Link;
+    try { a0_0 = gate.linkFor(nvme, 'NvmeBDev', linkOfNvmeBDev, dispatcherOfNvmeBDev); } catch (e) { return gate.refused(link, 'devices', 'nvme', e); }
+    let a1_0: g.Link;
+    try { a1_0 = gate.linkFor(net, 'Net', linkOfNet, dispatcherOfNet); } catch (e) { return gate.refused(link, 'devices', 'net', e); }
+    gate.frame.c = gate.self;
+    try { callee.devices(a0_0, a1_0); } catch { return gate.lost(link); }
+    return this.#decode_devices(link);
+  }
+
   #decode_run(link: g.Link): RpcResult<RvWait> {
     const gate = this.#gate, f = gate.frame;
     if (f.s !== g.OK) return gate.failure(link);
@@ -2036,6 +2164,15 @@ export class Rv6CoreStub implements Rv6Core {
     f.v3 = undefined;
     if (typeof v3 !== 'string') return gate.malformed(link, 'run');
     return { ok: true, value: Object.freeze({ __proto__: null, errno: v0, pid: v1, status: v2, how: v3 }) as unknown as RvWait };
+  }
+
+  #decode_devices(link: g.Link): RpcResult<undefined> {
+    const gate = this.#gate, f = gate.frame;
+    if (f.s !== g.OK) return gate.failure(link);
+    const v0 = f.v0;
+    f.v0 = undefined;
+    if (v0 !== undefined) return gate.malformed(link, 'devices');
+    return g.OK_UNDEFINED;
   }
 }
 Object.freeze(Rv6CoreStub.prototype);
@@ -2073,6 +2210,16 @@ export class Rv6CoreDispatcher implements Rv6CoreCallee {
     gate.track(p, settle, (r) => { if (gate.result(r)) this.#encode_run(r, caller); });
   }
 
+  devices(a0_0: g.Link, a1_0: g.Link): void {
+    const gate = this.#gate, f = gate.frame, caller = f.c, prev = f.cur;
+    f.cur = gate.self;
+    try {
+      const r: unknown = this.#impl.devices(gate.stubFor(a0_0, stubOfNvmeBDev), gate.stubFor(a1_0, stubOfNet));
+      if (gate.result(r)) this.#encode_devices(r, caller);
+    } catch (e) { gate.crash(e); }
+    f.cur = prev;
+  }
+
   #encode_run(r: unknown, _caller: number): void {
     const gate = this.#gate, f = gate.frame;
     const v = (r as { value: unknown }).value;
@@ -2089,6 +2236,14 @@ export class Rv6CoreDispatcher implements Rv6CoreCallee {
     f.v1 = x1;
     f.v2 = x2;
     f.v3 = x3;
+  }
+
+  #encode_devices(r: unknown, _caller: number): void {
+    const gate = this.#gate, f = gate.frame;
+    const v = (r as { value: unknown }).value;
+    const x0: unknown = v;
+    if (x0 !== undefined) throw new TypeError('devices must return a undefined');
+    f.v0 = x0;
   }
 }
 Object.freeze(Rv6CoreDispatcher.prototype);
@@ -2124,6 +2279,16 @@ export class Rv6CoreShadow implements Rv6Core {
     for (let attempt = 0; ; attempt++) {
       const replay = attempt < g.SHADOW_REPLAYS;
       const r = await this.#target.run(path, argv);
+      if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
+        return r;
+      }
+    }
+  }
+
+  devices(nvme: NvmeBDev, net: Net): RpcResult<undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const replay = attempt < g.SHADOW_REPLAYS;
+      const r = this.#target.devices(nvme, net);
       if (r.ok || !replay || !g.recoverable(r, this.#link) || !this.#recover()) {
         return r;
       }

@@ -1,9 +1,11 @@
-// The rv6 machine: a kernel, the NVMe controller (its namespace backed by the disk image) and
-// the NIC on the inline engine, the NVMe driver behind its shadow, the block device, the file
-// system, and the core domain with the host's loader and console.
+// The rv6 machine: a kernel, the NVMe controller (its namespace backed by the disk image), a
+// second NVMe controller for programs' raw block access and the NIC on an engine, each driver
+// behind its shadow, the block device, the file system, and the core domain with the host's
+// loader, console and the raw devices' interfaces.
 import { DmaPageFilter, filteredDma } from '../../../drivers/hw/dma.ts';
-import type { NamespaceConfig } from '../../../drivers/hw/engine/engine.ts';
+import type { Engine, NamespaceConfig, NicLink } from '../../../drivers/hw/engine/engine.ts';
 import { InlineEngine } from '../../../drivers/hw/engine/inline.ts';
+import { ThreadedEngine } from '../../../drivers/hw/engine/threaded.ts';
 import { PCI_COMMAND, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY } from '../../../drivers/hw/pci.ts';
 import { stubOfBDev } from '../../../runtime/idl/generated/bdev.ts';
 import { stubOfFileSystem } from '../../../runtime/idl/generated/fs.ts';
@@ -23,6 +25,8 @@ import type { HostLoader } from './loader.ts';
 export interface SystemArtifacts {
   readonly nvme: Artifact | string;
   readonly nvmeShadow: Artifact | string;
+  readonly ixgbe: Artifact | string;
+  readonly ixgbeShadow: Artifact | string;
   readonly bdev: Artifact | string;
   readonly fs: Artifact | string;
   readonly core: Artifact | string;
@@ -36,10 +40,21 @@ export interface MachineOptions {
   readonly terminal: Terminal;
   /** Where the kernel's and the domains' messages go. */
   readonly log: (line: string) => void;
+  /** The devices' engine: 'inline' (default; doorbells step the devices) or 'threaded' (their own thread). */
+  readonly engine?: 'inline' | 'threaded';
+  /** Bytes of the raw NVMe namespace (default 16 MiB, in memory). */
+  readonly rawBytes?: number;
+  /** How the NIC is wired (default: its port cabled to itself, so sent frames come back). */
+  readonly link?: NicLink;
+  /** Adds more devices before the engine starts (benchmarks attach and drive them). */
+  readonly extraDevices?: (engine: Engine) => void;
 }
 
 export interface Machine {
   readonly kernel: Kernel;
+  readonly engine: Engine;
+  /** The DMA filter the kernel's devices share. */
+  readonly filter: DmaPageFilter;
   readonly core: Rv6Core;
   readonly fs: FileSystem;
   readonly loader: HostLoader;
@@ -55,7 +70,8 @@ export async function bootMachine(o: MachineOptions): Promise<Machine> {
   });
   kernel.enter();
   const filter = DmaPageFilter.forBuffer(kernel.heap.buffer);
-  const engine = new InlineEngine(filteredDma(kernel.heap.buffer, filter));
+  const dma = filteredDma(kernel.heap.buffer, filter);
+  const engine: Engine = o.engine === 'threaded' ? new ThreadedEngine(dma) : new InlineEngine(dma);
   let namespace: NamespaceConfig;
   if ('file' in o.disk) namespace = { file: o.disk.file };
   else {
@@ -64,23 +80,32 @@ export async function bootMachine(o: MachineOptions): Promise<Machine> {
     namespace = { memory };
   }
   const ctrl = engine.addNvme({ namespaces: [namespace] });
-  const nic = engine.addIxgbe();
+  // Programs' raw block access gets a controller of its own: no request of theirs can reach
+  // the blocks of the file system.
+  const rawCtrl = engine.addNvme({ namespaces: [{ memory: o.rawBytes ?? 16 << 20 }] });
+  const nic = engine.addIxgbe(o.link === undefined ? {} : { link: o.link });
+  if (o.link === undefined) engine.connect(nic, nic);
+  o.extraDevices?.(engine);
   await engine.start();
-  ctrl.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-  nic.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-  kernel.attachDevice('disk0', { kind: 'nvme', bar0: ctrl.bar0, dma: filter });
-  kernel.attachDevice('nic0', { kind: 'ixgbe', bar0: nic.bar0, dma: filter });
+  for (const [name, kind, d] of [['disk0', 'nvme', ctrl], ['disk1', 'nvme', rawCtrl], ['nic0', 'ixgbe', nic]] as const) {
+    d.pci.write32(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    kernel.attachDevice(name, { kind, bar0: d.bar0, dma: filter });
+  }
   try {
     const nvme = kernel.loadShadowed(parse(o.artifacts.nvme), parse(o.artifacts.nvmeShadow), { args: ['disk0', ''], devices: ['disk0'] });
+    const rawNvme = kernel.loadShadowed(parse(o.artifacts.nvme), parse(o.artifacts.nvmeShadow), { args: ['disk1', ''], devices: ['disk1'] });
+    const net = kernel.loadShadowed(parse(o.artifacts.ixgbe), parse(o.artifacts.ixgbeShadow), { args: ['nic0', ''], devices: ['nic0'] });
     const bdev = kernel.load(o.artifacts.bdev, { args: [nvme.shadow.exports[0]!] });
     const fsDomain = kernel.load(o.artifacts.fs, { args: [bdev.exports[0]!] });
     const loader = hostLoader(kernel);
     const loaderLink = kernel.gate.linkFor(loader, 'Loader', linkOfLoader, dispatcherOfLoader);
     const consoleLink = kernel.gate.linkFor(hostConsole(o.terminal), 'Console', linkOfConsole, dispatcherOfConsole);
-    const core = kernel.load(o.artifacts.core, { args: [fsDomain.exports[0]!, loaderLink, consoleLink] });
+    const core = kernel.load(o.artifacts.core, { args: [fsDomain.exports[0]!, loaderLink, consoleLink, rawNvme.shadow.exports[0]!, net.shadow.exports[0]!] });
     const disk = kernel.connect(bdev.exports[0]!, stubOfBDev);
     return {
       kernel,
+      engine,
+      filter,
       core: kernel.connect(core.exports[0]!, stubOfRv6Core),
       fs: kernel.connect(fsDomain.exports[0]!, stubOfFileSystem),
       loader,

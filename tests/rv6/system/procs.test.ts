@@ -8,7 +8,7 @@ let m: Booted;
 beforeAll(async () => { m = await boot(); }, 60_000);
 afterAll(async () => { await m?.shutdown(); });
 
-/** Domains running besides the system's own (nvme, its shadow, bdev, fs, core). */
+/** Domains running besides the system's own (the drivers and their shadows, bdev, fs, core). */
 const programs = (): number => m.machine.loader.running();
 
 describe('rv6 processes', () => {
@@ -16,7 +16,7 @@ describe('rv6 processes', () => {
     const before = m.machine.kernel.heap.stats(0).objects;
     const r = await m.exec('crash ; echo status $?');
     expect(r.out).toMatch(/^sh: crash \(pid \d+\) crashed\nstatus 134\n$/);
-    expect(m.machine.kernel.domains().map((d) => d.name).sort()).toEqual(['nvme', 'nvme-shadow', 'bdev', 'rv6-fs', 'rv6-core'].sort());
+    expect(m.machine.kernel.domains().map((d) => d.name).sort()).toEqual(['nvme', 'nvme-shadow', 'nvme', 'nvme-shadow', 'ixgbe', 'ixgbe-shadow', 'bdev', 'rv6-fs', 'rv6-core'].sort());
     // Its file was written and closed (the descriptor released), its pipe is gone.
     expect((await m.exec('cat crash.out')).out).toBe('about to crash\n');
     expect(programs()).toBe(0);

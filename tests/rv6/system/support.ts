@@ -22,13 +22,14 @@ let built: Promise<{ system: SystemArtifacts; image: Uint8Array }> | undefined;
 /** The system's artifacts and an image with every program, built once per test file. */
 export function system(): Promise<{ system: SystemArtifacts; image: Uint8Array }> {
   built ??= (async () => {
-    const [nvme, nvmeShadow, bdev, fs, core] = await Promise.all(['drivers/nvme', 'drivers/nvme-shadow', 'drivers/bdev', 'rv6/fs', 'rv6/core'].map((d) => sign(root(d))));
+    const [nvme, nvmeShadow, ixgbe, ixgbeShadow, bdev, fs, core] = await Promise.all(
+      ['drivers/nvme', 'drivers/nvme-shadow', 'drivers/ixgbe', 'drivers/ixgbe-shadow', 'drivers/bdev', 'rv6/fs', 'rv6/core'].map((d) => sign(root(d))));
     const programs = new Map<string, string>();
     for (const name of readdirSync(root('rv6/usr')).sort()) programs.set(name, JSON.stringify(await sign(root(`rv6/usr/${name}`))));
     programs.set('crash', JSON.stringify(await sign(root('tests/rv6/domains/crash'))));
     programs.set('notaprogram', '{"format":"redleaf-domain-artifact/1","bundle":"x"}');
     programs.set('fsdomain', JSON.stringify(fs));
-    return { system: { nvme: nvme!, nvmeShadow: nvmeShadow!, bdev: bdev!, fs: fs!, core: core! }, image: makeImage(programs) };
+    return { system: { nvme: nvme!, nvmeShadow: nvmeShadow!, ixgbe: ixgbe!, ixgbeShadow: ixgbeShadow!, bdev: bdev!, fs: fs!, core: core! }, image: makeImage(programs) };
   })();
   return built;
 }
