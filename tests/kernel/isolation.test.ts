@@ -25,6 +25,8 @@ const ATTEMPTS = [
   'stack frames of a call through target',
   "the Echo stub class's statics",
   'a stub forged from the Echo stub class',
+  'sys.restart without the restart capability',
+  'sys.device without a device capability',
 ];
 
 describe('isolation (I1, I8)', () => {
