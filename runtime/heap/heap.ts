@@ -21,11 +21,10 @@ export interface TypeInfo {
 
 /**
  * A registered type, with what makes "is this a reference field?" cheap: an RRefArray or
- * RRefDeque has thousands of reference fields, evenly spaced (first, stride, count); other
- * types have a few, kept in a set.
+ * RRefDeque has thousands of reference fields, evenly spaced (first, stride, count); a struct
+ * has a few, searched in its list.
  */
 interface RegisteredType extends TypeInfo {
-  readonly refAt: ReadonlySet<number>;
   readonly refFirst: number;
   readonly refStride: number;
   readonly refCount: number;
@@ -119,7 +118,7 @@ export class SharedHeap {
     const refOffsets = Object.freeze([...info.refOffsets]);
     const [refFirst, refStride] = evenSpacing(refOffsets);
     this.types.set(info.typeId, Object.freeze({
-      typeId: info.typeId, canonical: info.canonical, refOffsets, refAt: new Set(refOffsets), refFirst, refStride, refCount: refOffsets.length,
+      typeId: info.typeId, canonical: info.canonical, refOffsets, refFirst, refStride, refCount: refOffsets.length,
     }));
   }
 
@@ -489,7 +488,7 @@ export class SharedHeap {
   private refWord(slot: number, refOffset: number): number {
     const info = this.slotType[slot]!;
     const k = (refOffset - info.refFirst) / info.refStride;
-    const isRef = info.refStride > 0 ? Number.isInteger(k) && k >= 0 && k < info.refCount : info.refAt.has(refOffset);
+    const isRef = info.refStride > 0 ? Number.isInteger(k) && k >= 0 && k < info.refCount : info.refOffsets.includes(refOffset);
     if (!isRef) {
       throw new HeapError('BAD_REF', `offset ${refOffset} of ${info.canonical} is not a nested reference field`);
     }

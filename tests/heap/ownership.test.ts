@@ -232,4 +232,30 @@ describe('heap configuration', () => {
     expect(() => heap.registerType({ typeId: 78, canonical: 'x', refOffsets: [3] })).toThrow(/bad nested reference offset/);
     expect(() => heap.alloc(1, 79, 8)).toThrow(/not registered/);
   });
+
+  it('nests only at reference fields: a few listed ones, or evenly spaced ones of an array', () => {
+    const heap = new SharedHeap({ size: 1 << 20, maxObjects: 64 });
+    heap.openAccount(1);
+    heap.registerType({ typeId: 90, canonical: '{v:u32}', refOffsets: [] });
+    heap.registerType({ typeId: 91, canonical: '{a:&x,b:u32,c:&x}', refOffsets: [0, 12] }); // not evenly spaced
+    heap.registerType({ typeId: 92, canonical: '[&x;4]', refOffsets: [8, 16, 24, 32] }); // a header, then slots
+    const child = (): number => heap.alloc(1, 90, 4);
+    const genOf = (slot: number): number => heap.registry.gen[slot]!;
+    const struct = heap.alloc(1, 91, 20);
+    const arr = heap.alloc(1, 92, 40);
+    for (const [parent, bad] of [[struct, [4, 8, 16, -4]], [arr, [0, 4, 12, 40, 48, -8]]] as const) {
+      for (const off of bad) {
+        const c = child();
+        expect(() => heap.putRef(1, parent, genOf(parent), off, c, genOf(c)), `offset ${off}`).toThrow(/not a nested reference field/);
+      }
+    }
+    for (const [parent, good] of [[struct, [0, 12]], [arr, [8, 16, 24, 32]]] as const) {
+      for (const off of good) {
+        const c = child();
+        heap.putRef(1, parent, genOf(parent), off, c, genOf(c));
+        expect(heap.takeRef(1, parent, genOf(parent), off)).toBe(c);
+      }
+    }
+  });
 });
+
