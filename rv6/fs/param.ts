@@ -1,6 +1,9 @@
 // The on-disk format's constants (xv6-riscv's fs.h and param.h), and the error the layers raise.
 import { EIO } from '../../runtime/idl/errno.ts';
 
+// What the interface states too (inode types, directory entries) is stated once, there.
+export { DIRENT_SIZE, DIRSIZ, T_DEVICE, T_DIR, T_FILE } from '../../runtime/idl/fs.ts';
+
 /** File-system block size; four of them make a 4 KiB device block. */
 export const BSIZE = 1024;
 export const PER_PAGE = 4;
@@ -13,17 +16,12 @@ export const DINODE_SIZE = 64;
 export const IPB = BSIZE / DINODE_SIZE;
 /** Bitmap bits per block. */
 export const BPB = BSIZE * 8;
-export const DIRSIZ = 14;
-export const DIRENT_SIZE = 16;
 /** Most blocks one operation may write (xv6's MAXOPBLOCKS). */
 export const MAXOPBLOCKS = 10;
 /** Most blocks the log holds (xv6's LOGSIZE). */
 export const LOGSIZE = MAXOPBLOCKS * 3;
 
 export const T_FREE = 0;
-export const T_DIR = 1;
-export const T_FILE = 2;
-export const T_DEVICE = 3;
 
 /**
  * An operation failed with an errno. Raised by the layers and turned into the method's result

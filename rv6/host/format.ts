@@ -3,21 +3,12 @@
 //   [ boot 0 | superblock 1 | log | inode blocks | bitmap | data ]
 // See docs/fs-format.md.
 
-export const BSIZE = 1024;
-export const FSMAGIC = 0x10203040;
-export const ROOTINO = 1;
+// The constants the fs domain uses (rv6/fs/param.ts, plain data) are the ones written here.
+import { BPB, BSIZE, DINODE_SIZE, DIRENT_SIZE, DIRSIZ, FSMAGIC, IPB, LOGSIZE, MAXFILE, NDIRECT, NINDIRECT, ROOTINO, T_DEVICE, T_DIR, T_FILE, T_FREE } from '../fs/param.ts';
 
-export const NDIRECT = 12;
-export const NINDIRECT = BSIZE / 4;
-export const MAXFILE = NDIRECT + NINDIRECT;
+export { BPB, BSIZE, DINODE_SIZE, DIRENT_SIZE, DIRSIZ, FSMAGIC, IPB, LOGSIZE, MAXFILE, NDIRECT, NINDIRECT, ROOTINO, T_DEVICE, T_DIR, T_FILE, T_FREE };
+
 export const MAXFILE_BYTES = MAXFILE * BSIZE;
-
-export const DINODE_SIZE = 64;
-export const IPB = BSIZE / DINODE_SIZE;
-export const BPB = BSIZE * 8;
-
-export const DIRSIZ = 14;
-export const DIRENT_SIZE = 16;
 export const DPB = BSIZE / DIRENT_SIZE;
 
 export const SUPERBLOCK_SIZE = 32;
@@ -25,15 +16,9 @@ export const SUPERBLOCK_SIZE = 32;
 /** Log entries a header block can name ({ n, block[] } in one block). */
 export const LOG_HEADER_CAPACITY = BSIZE / 4 - 1;
 
-/** xv6-riscv's compile-time parameters (kernel/param.h, mkfs/mkfs.c). */
+/** xv6-riscv's compile-time parameters (kernel/param.h, mkfs/mkfs.c); LOGSIZE is the fs's. */
 export const FSSIZE = 2000;
-export const LOGSIZE = 30;
 export const NINODES = 200;
-
-export const T_FREE = 0;
-export const T_DIR = 1;
-export const T_FILE = 2;
-export const T_DEVICE = 3;
 
 export type InodeKind = 'free' | 'dir' | 'file' | 'device';
 
