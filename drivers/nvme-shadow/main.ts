@@ -83,11 +83,11 @@ export function create(sys: Syscalls, driver: NvmeBDev): NvmeBDev {
   }
 
   /** One exchange with the driver, recovering and retrying while it crashes. */
-  function exchange(submit: Borrowed<Deque>, call: (s: Deque, c: Deque) => RpcResult<NvmeBatch>): RpcResult<number> {
+  function exchange(submit: Borrowed<Deque>): RpcResult<undefined> {
     for (;;) {
       fill(submit);
       const sent = toDriver.length;
-      const r = call(toDriver, fromDriver);
+      const r = driver.submitAndPoll(toDriver, fromDriver);
       if (r.ok) {
         failures = 0;
         toDriver = r.value.submit;
@@ -95,7 +95,7 @@ export function create(sys: Syscalls, driver: NvmeBDev): NvmeBDev {
         submitted += BigInt(sent - toDriver.length);
         // What the driver did not take waits here for the next call.
         for (let req = toDriver.popFront(); req !== undefined; req = toDriver.popFront()) push(waiting, records.unheld(req));
-        return ok(0);
+        return ok(undefined);
       }
       // Both deques died with the driver.
       toDriver = RRefDeque.new(BlockRequest, 32);
@@ -116,9 +116,9 @@ export function create(sys: Syscalls, driver: NvmeBDev): NvmeBDev {
     }
   }
 
-  function batch(submit: Deque, collect: Deque, call: (s: Deque, c: Deque) => RpcResult<NvmeBatch>): RpcResult<NvmeBatch> {
+  function batch(submit: Deque, collect: Deque): RpcResult<NvmeBatch> {
     let n = deliverOverflow(collect);
-    const r = exchange(submit, call);
+    const r = exchange(submit);
     if (!r.ok) return r;
     n += deliver(fromDriver, collect);
     return ok({ completed: n, submit, collect });
@@ -126,12 +126,12 @@ export function create(sys: Syscalls, driver: NvmeBDev): NvmeBDev {
 
   return {
     submitAndPoll(submit: Deque, collect: Deque): RpcResult<NvmeBatch> {
-      return batch(submit, collect, (s, c) => driver.submitAndPoll(s, c));
+      return batch(submit, collect);
     },
     pollCompletions(collect: Deque): RpcResult<NvmeBatch> {
-      // Requests waiting in the shadow (after a restart) still go to the driver.
-      const none: Deque = RRefDeque.new(BlockRequest, 32);
-      return batch(none, collect, (s, c) => driver.submitAndPoll(s, c));
+      // Requests waiting in the shadow (after a restart) still go to the driver: it is asked
+      // with submitAndPoll, and nothing new from the caller.
+      return batch(RRefDeque.new(BlockRequest, 32), collect);
     },
     // Writes the caller saw complete are in the device's cache, which a restart keeps: a
     // flush, like a size query, is simply asked again of the new instance.
