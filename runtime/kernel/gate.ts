@@ -11,6 +11,7 @@
 // handed to domain code, and whatever they throw is replaced by an error of this realm.
 
 import { HeapError } from '../heap/errors.ts';
+import { KERNEL } from '../heap/owners.ts';
 import { rowOf } from '../heap/accounts.ts';
 import type { HeapPort, HeapViews } from '../lib/port.ts';
 import { viewsOf } from '../lib/port.ts';
@@ -319,13 +320,19 @@ export class Gate {
     throw new TypeError(`${this.name} returned something other than an RpcResult`);
   }
 
-  /** A throw escaped this domain's implementation: the kernel terminates the domain. */
+  /**
+   * A throw escaped this domain's implementation: the kernel terminates the domain. The
+   * kernel's own gate also serves host objects (rv6's loader and console); a throw there fails
+   * that one call, and the gate stays up: the host calls every domain through it.
+   */
   crash(e: unknown): void {
     const reason = describeError(e);
-    if (!this.dead) {
-      try { this.#kernel.crash(reason); } catch { /* the kernel marks us dead whatever happens */ }
+    if (this.self !== KERNEL) {
+      if (!this.dead) {
+        try { this.#kernel.crash(reason); } catch { /* the kernel marks us dead whatever happens */ }
+      }
+      this.dead = true;
     }
-    this.dead = true;
     const f = this.frame;
     f.s = CRASHED;
     f.m = `${this.name} crashed: ${reason}`;
