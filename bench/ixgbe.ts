@@ -48,7 +48,7 @@ export default async function main(args: string[]): Promise<void> {
 
   const rows: { config: Config; test: string; mpps: number }[] = [];
   for (const t of TESTS) {
-    const mpps = roundRobin(CONFIGS, samples, (config) => {
+    const mpps = await roundRobin(CONFIGS, samples, (config) => {
       const t0 = performance.now();
       const r = apps.get(config)!.run(t.tx, t.batch, ms);
       if (!r.ok) throw new Error(`${config} ${t.test}: ${r.error.message}`);

@@ -56,7 +56,7 @@ export default async function main(args: string[]): Promise<void> {
   const rows: { config: Config; model: Model; test: string; kiops: number }[] = [];
   for (const model of MODELS) {
     for (const t of TESTS) {
-      const kiops = roundRobin(CONFIGS, samples, (config) => {
+      const kiops = await roundRobin(CONFIGS, samples, (config) => {
         const t0 = performance.now();
         const r = apps.get(`${config}/${model}`)!.run(t.write, t.depth, ms);
         if (!r.ok) throw new Error(`${config} ${model} ${t.test}: ${r.error.message}`);

@@ -9,7 +9,6 @@
 //   rv6-domain      rv6 program -> the driver interface core handed it (the driver domain)
 //   rv6-shadow      rv6 program -> the driver's shadow -> the driver
 // Each configuration has a device of its own.
-import os from 'node:os';
 import type { NicHandle, NvmeHandle } from '../drivers/hw/engine/engine.ts';
 import type { BlockApp, PacketApp } from '../runtime/idl/bench.ts';
 import { stubOfBlockApp, stubOfPacketApp } from '../runtime/idl/generated/bench.ts';
@@ -31,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { median, round } from './lib/measure.ts';
 import { writeChart, writeResult } from './lib/results.ts';
 import { barChart } from './lib/svg.ts';
+import { driverBenchOptions, loadAverage, roundRobin } from './lib/machine.ts';
 
 export const RV6_CONFIGS = ['redleaf-domain', 'rv6-domain', 'rv6-shadow'] as const;
 type Config = (typeof RV6_CONFIGS)[number];
@@ -46,11 +46,9 @@ const TARGET_RATIO = 0.8;
 const root = (rel: string): string => fileURLToPath(new URL(`../${rel}/`, import.meta.url));
 
 export default async function main(args: string[]): Promise<void> {
+  const o = driverBenchOptions(args);
+  const { ms, samples } = o;
   const smoke = args.includes('--smoke');
-  const quick = smoke || args.includes('--quick');
-  const ms = smoke ? 20 : quick ? 200 : 500;
-  const samples = smoke ? 1 : quick ? 3 : 7;
-  const loadBefore = os.loadavg()[0] ?? 0;
 
   const key = generateKey();
   const sign = async (dir: string): Promise<Artifact> => signBundle(await bundleDomain(root(dir)), key);
@@ -185,26 +183,22 @@ export default async function main(args: string[]): Promise<void> {
 
   const rows: { config: Config; test: string; value: number; unit: string }[] = [];
   for (const t of TESTS) {
-    // Round-robin over the configurations, so each sees the same machine noise.
-    const taken = new Map<Config, number[]>(RV6_CONFIGS.map((c) => [c, []]));
-    for (let s = -1; s < samples; s++) {
-      for (const c of RV6_CONFIGS) {
-        let count: number, elapsed: number;
-        if (c === 'redleaf-domain') {
-          const t0 = performance.now();
-          const r = t.kind === 'blk' ? blockApps.get(c)!.run(t.op === 'write', t.n, ms) : packetApps.get(c)!.run(t.op === 'tx', t.n, ms);
-          elapsed = performance.now() - t0;
-          if (!r.ok) throw new Error(`${c} ${t.test}: ${r.error.message}`);
-          count = r.value;
-        } else {
-          // The program times its own loop, as the host times app.run.
-          [count = 0, elapsed = 1] = await serve(`${t.kind} ${c} ${t.op} ${t.n} ${ms}`);
-        }
-        // Per ms: K IOPS for blocks; Mpps for packets after / 1000.
-        if (s >= 0) taken.get(c)!.push(t.kind === 'blk' ? count / elapsed : count / elapsed / 1000);
+    const rates = await roundRobin(RV6_CONFIGS, samples, async (c) => {
+      let count: number, elapsed: number;
+      if (c === 'redleaf-domain') {
+        const t0 = performance.now();
+        const r = t.kind === 'blk' ? blockApps.get(c)!.run(t.op === 'write', t.n, ms) : packetApps.get(c)!.run(t.op === 'tx', t.n, ms);
+        elapsed = performance.now() - t0;
+        if (!r.ok) throw new Error(`${c} ${t.test}: ${r.error.message}`);
+        count = r.value;
+      } else {
+        // The program times its own loop, as the host times app.run.
+        [count = 0, elapsed = 1] = await serve(`${t.kind} ${c} ${t.op} ${t.n} ${ms}`);
       }
-    }
-    for (const c of RV6_CONFIGS) rows.push({ config: c, test: t.test, value: round(median(taken.get(c)!), t.kind === 'blk' ? 1 : 3), unit: t.unit });
+      // Per ms: K IOPS for blocks; Mpps for packets after / 1000.
+      return t.kind === 'blk' ? count / elapsed : count / elapsed / 1000;
+    });
+    for (const c of RV6_CONFIGS) rows.push({ config: c, test: t.test, value: round(rates.get(c)!, t.kind === 'blk' ? 1 : 3), unit: t.unit });
     process.stderr.write('.');
   }
   process.stderr.write('\n');
@@ -224,7 +218,7 @@ export default async function main(args: string[]): Promise<void> {
   };
   const result = {
     engine: 'threaded',
-    load_average: { before: round(loadBefore, 2), after: round(os.loadavg()[0] ?? 0, 2) },
+    load_average: loadAverage(o),
     ms_per_sample: ms,
     samples,
     null_syscall_ns: nullSyscallNs,

@@ -51,11 +51,11 @@ export function loadAverage(o: DriverBenchOptions): { before: number; after: num
  * Runs `sample(config)` (which returns a rate) for every configuration in turn, so all see the
  * same machine noise: one untimed round, then `samples` rounds. Returns each one's median.
  */
-export function roundRobin<C>(configs: readonly C[], samples: number, sample: (config: C) => number): Map<C, number> {
+export async function roundRobin<C>(configs: readonly C[], samples: number, sample: (config: C) => number | Promise<number>): Promise<Map<C, number>> {
   const taken = new Map<C, number[]>(configs.map((c) => [c, []]));
   for (let s = -1; s < samples; s++) {
     for (const config of configs) {
-      const rate = sample(config);
+      const rate = await sample(config);
       if (s >= 0) taken.get(config)!.push(rate);
     }
   }
